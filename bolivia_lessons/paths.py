@@ -1,0 +1,43 @@
+"""Where the data lives: one function, so no module does path arithmetic of its own."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+#: Environment variable naming a whole data folder to use instead of the shipped one.
+DATA_ENV = "BOLIVIA_LESSONS_DATA"
+#: Environment variable naming a teacher's extra folder or file, merged with the shipped data.
+EXTRA_ENV = "BOLIVIA_LESSONS_EXTRA"
+
+
+def data_dir() -> Path:
+    """Return the folder holding ``datapackage.json`` and the CSV tables.
+
+    An installed wheel carries the data inside the package (``bolivia_lessons/data``); a source
+    checkout keeps it at the top level (``data/``) where teachers find it. Setting the
+    environment variable ``BOLIVIA_LESSONS_DATA`` to another folder overrides both, which is how
+    a lesson can be re-run against edited data.
+
+    Returns
+    -------
+    pathlib.Path
+        The data folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no folder with a ``datapackage.json`` is found.
+
+    """
+    override = os.environ.get(DATA_ENV)
+    if override:
+        candidates = [Path(override)]
+    else:
+        package = Path(str(resources.files("bolivia_lessons")))
+        candidates = [package / "data", package.parent / "data"]
+    for folder in candidates:
+        if (folder / "datapackage.json").is_file():
+            return folder
+    raise FileNotFoundError("no datapackage.json found in " + " or ".join(str(c) for c in candidates))

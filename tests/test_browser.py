@@ -1,0 +1,212 @@
+"""End to end in a real browser: JupyterLab and Voilà on 127.0.0.1, driven from the keyboard.
+
+Needs Debian's chromium (``/usr/bin/chromium``) and the ``playwright`` package; ``.ci/run``
+installs both. Screenshots land in ``artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts" / "browser"
+TOKEN = "bolivia-lessons-test"
+CELLS = [
+    "import bolivia_lessons.widgets as bw",
+    "bw.timeline_explorer()",
+    "bw.election_explorer()",
+    "bw.land_reform_explorer()",
+    "bw.coup_explorer()",
+    "bw.source_comparison()",
+    "bw.quiz(lesson_id=5)",
+]
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    nb = {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": src}
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+def server(cmd: list[str], cwd: Path, url: str) -> Iterator[subprocess.Popen]:
+    env = os.environ | {"JUPYTER_PLATFORM_DIRS": "1", "HOME": str(cwd), "MPLBACKEND": "Agg"}
+    log = (cwd / "server.log").open("w")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(url)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    work = tmp_path_factory.mktemp("lab")
+    write_notebook(work / "explorers.ipynb", CELLS)
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={work}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    yield from server(cmd, work, f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
+
+
+def svg_text(explorer) -> str:
+    return explorer.locator(".widget-output svg").first.inner_html()
+
+
+def shot(page, explorer, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    explorer.scroll_into_view_if_needed()
+    explorer.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_every_explorer_in_jupyterlab(browser, lab: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{lab.split('/api')[0]}/lab/tree/explorers.ipynb?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Escape")
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_selector(".bl-quiz", timeout=90_000)
+    page.wait_for_function("document.querySelectorAll('.bl-explorer .widget-output svg').length >= 4", timeout=60_000)
+
+    # timeline: move the lower handle of the year slider one step right with the keyboard
+    timeline = page.locator(".bl-timeline")
+    assert "Events, 1932-01-01 to 2024-12-31" in svg_text(timeline)
+    timeline.locator(".noUi-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    timeline.locator("svg text", has_text="Events, 1933-01-01 to 2024-12-31").wait_for(timeout=20_000)
+    shot(page, timeline, "timeline")
+
+    # elections: the logarithmic scale, chosen from the keyboard
+    election = page.locator(".bl-election")
+    assert "linear scale" in svg_text(election)
+    election.get_by_role("button", name="logarithmic").focus()
+    page.keyboard.press("Enter")
+    election.locator("svg text", has_text="logarithmic scale").wait_for(timeout=20_000)
+    shot(page, election, "election")
+
+    # land reform: switch to the map
+    land = page.locator(".bl-land-reform")
+    land.get_by_role("button", name="map").focus()
+    page.keyboard.press("Enter")
+    land.locator("svg text", has_text="by department").wait_for(timeout=20_000)
+    shot(page, land, "land_reform")
+
+    # coups: outcome dropdown, one step down = successful only
+    coups = page.locator(".bl-coups")
+    before = coups.locator("table.bl-coups tbody tr").count()
+    coups.locator("select").nth(1).focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.bl-coups table.bl-coups tbody tr').length < n", arg=before, timeout=20_000
+    )
+    outcomes = coups.locator("table.bl-coups tbody tr td:last-child").all_inner_texts()
+    assert outcomes and set(outcomes) == {"successful"}
+    shot(page, coups, "coups")
+
+    # source comparison: the next claim
+    sources = page.locator(".bl-sources")
+    first = sources.locator("h4").inner_text()
+    sources.locator("select").focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("t => document.querySelector('.bl-sources h4').innerText !== t", arg=first, timeout=20_000)
+    shot(page, sources, "source_comparison")
+
+    # quiz: choose the first option with the space bar; feedback appears at once
+    quiz = page.locator(".bl-quiz")
+    quiz.locator("input[type=radio]").first.focus()
+    page.keyboard.press("Space")
+    quiz.locator(".bl-feedback").first.wait_for(timeout=20_000)
+    shot(page, quiz, "quiz")
+    page.close()
+
+
+def test_election_explorer_in_voila(browser, tmp_path: Path) -> None:
+    write_notebook(tmp_path / "election.ipynb", CELLS[:1] + ["bw.election_explorer()"])
+    port = free_port()
+    cmd = [sys.executable, "-m", "voila", "election.ipynb", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
+    for _ in server(cmd, tmp_path, f"http://127.0.0.1:{port}/"):
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/")
+        election = page.locator(".bl-election")
+        election.locator(".widget-output svg").wait_for(timeout=90_000)
+        assert "linear scale" in svg_text(election)
+        election.get_by_role("button", name="logarithmic").focus()
+        page.keyboard.press("Enter")
+        election.locator("svg text", has_text="logarithmic scale").wait_for(timeout=20_000)
+        shot(page, election, "voila_election")
+        page.close()

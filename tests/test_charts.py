@@ -1,0 +1,175 @@
+"""Charts draw exactly the data, in both languages, with text alternatives that carry the numbers."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import bolivia_lessons as bl  # noqa: E402
+from bolivia_lessons import charts  # noqa: E402
+from bolivia_lessons.text import number  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def bars(ax) -> list:
+    return [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+
+
+@pytest.mark.parametrize("scale", ["linear", "log"])
+@pytest.mark.parametrize("measure", ["votes", "share"])
+def test_election_bars_equal_the_votes(scale: str, measure: str) -> None:
+    data = charts.election_data("1956_general")
+    results = bl.load_election_results().query("election_id == '1956_general'")
+    assert sorted(data.votes) == sorted(results.votes)
+    ax = charts.plot_election(data, measure=measure, scale=scale)
+    widths = [b.get_width() for b in bars(ax)]
+    expected = data.votes if measure == "votes" else data.share_pct
+    assert np.allclose(widths, expected.astype(float))
+    assert ax.get_xscale() == scale
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[::-1] == [f"{c} ({p})" for c, p in zip(data.candidate, data.party)]
+    assert len({mcolors.to_hex(b.get_facecolor()) for b in bars(ax)}) == len(data)
+    assert all(mcolors.to_hex(b.get_facecolor()).upper() in charts.OKABE_ITO for b in bars(ax))
+
+
+def test_smallest_party_is_a_fraction_of_a_percent_of_the_winner() -> None:
+    data = charts.election_data("1956_general")
+    assert data.votes.iloc[-1] / data.votes.iloc[0] < 0.005
+    text = charts.describe_election(data)
+    assert number(data.votes.iloc[0], "en") in text and number(data.votes.iloc[-1], "en") in text
+    assert "0.3 % as many votes" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_election_titles_and_labels_in_both_languages(lang: str) -> None:
+    ax = charts.plot_election(lang=lang)
+    title, xlabel = ax.get_title(), ax.get_xlabel()
+    if lang == "en":
+        assert title.startswith("Presidential election of 17 June 1956") and xlabel.startswith("Votes")
+    else:
+        assert title.startswith("Elección presidencial del 17 de junio de 1956") and xlabel.startswith("Votos")
+    assert number(786792, lang) in charts.describe_election(lang=lang)
+
+
+def test_electorate_bars_equal_the_totals() -> None:
+    data = charts.electorate_data()
+    ax = charts.plot_electorate(data)
+    heights = [b.get_height() for b in bars(ax)]
+    expected = list(data.registered_voters.astype(float)) + list(data.votes_cast.astype(float))
+    assert np.allclose(heights, expected)
+    text = charts.describe_electorate(data)
+    for value in expected:
+        assert number(value, "en") in text
+    assert "Inscritos" in charts.plot_electorate(data, lang="es").get_legend().get_texts()[0].get_text()
+
+
+@pytest.mark.parametrize("sort", charts.SORTS)
+def test_land_reform_bars_sorted_and_national_line(sort: str) -> None:
+    data = charts.land_reform_data(sort=sort)
+    ax = charts.plot_land_reform(data, highlight="Oruro")
+    widths = [b.get_width() for b in bars(ax)]
+    assert np.allclose(widths, data.estates_affected_pct.astype(float))
+    if sort == "descending":
+        assert widths == sorted(widths, reverse=True)
+    if sort == "alphabetical":
+        assert list(data.area) == sorted(data.area)
+    line = ax.get_lines()[0]
+    assert line.get_xdata()[0] == pytest.approx(28.5)
+    colours = {a: mcolors.to_hex(b.get_facecolor()).upper() for a, b in zip(data.area, bars(ax))}
+    assert colours["Oruro"] == "#D55E00" and colours[data.area[data.area != "Oruro"].iloc[0]] == "#0072B2"
+
+
+def test_land_reform_description_names_missing_departments() -> None:
+    text = charts.describe_land_reform()
+    assert "28.5 %" in text and "Oruro: 76 %" in text and "Potosí" in text
+    assert "28,5 %" in charts.describe_land_reform(lang="es")
+
+
+def test_land_reform_map_shades_every_department() -> None:
+    data = charts.land_reform_data()
+    ax = charts.plot_land_reform_map(data, highlight="La Paz")
+    named = {p.get_label() for p in ax.patches}
+    assert named == {"La Paz", "Oruro", "Potosí", "Cochabamba", "Chuquisaca", "Tarija", "Santa Cruz", "Beni", "Pando"}
+    cmap = plt.get_cmap("cividis")
+    for patch in ax.patches:
+        value = dict(zip(data.area, data.estates_affected_pct)).get(patch.get_label())
+        if value is None:
+            assert patch.get_hatch() == "//"
+        else:
+            assert np.allclose(patch.get_facecolor(), cmap(value / 100))
+
+
+def test_timeline_zooms_to_days() -> None:
+    data = charts.timeline_data("1952-04-08", "1952-04-12")
+    assert len(data) >= 3 and data.start.min() >= pd.Timestamp("1952-04-08")
+    ax = charts.plot_timeline(data, start="1952-04-08", end="1952-04-12")
+    lo, hi = (matplotlib.dates.num2date(x).date().isoformat() for x in ax.get_xlim())
+    assert (lo, hi) == ("1952-04-08", "1952-04-12")
+    texts = {t.get_text() for t in ax.texts}
+    assert set(data.title_en) <= texts
+    assert ax.get_title() == "Events, 1952-04-08 to 1952-04-12"
+
+
+def test_timeline_filters_and_describes() -> None:
+    data = charts.timeline_data(categories=["coup"])
+    assert set(data.category.astype(str)) == {"coup"}
+    ax = charts.plot_timeline(data, categories=["coup"], lang="es")
+    points = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert len(points) == len(data)
+    assert f"Línea de tiempo con {len(data)} acontecimientos" in charts.describe_timeline(data, lang="es")
+
+
+def test_heads_of_state_bars_match_terms_and_colours() -> None:
+    data = charts.heads_of_state_data()
+    ax = charts.plot_heads_of_state(data)
+    rects = bars(ax)
+    assert len(rects) == len(data)
+    for rect, term in zip(rects, data.itertuples()):
+        assert matplotlib.dates.num2date(rect.get_x()).date() == term.start_date.date()
+        assert mcolors.to_hex(rect.get_facecolor()).upper() == charts.HOW_COLOURS[str(term.how)]
+    assert f"{len(data)} terms in office" in charts.describe_heads_of_state(data)
+
+
+def test_coups_by_decade_counts() -> None:
+    data = charts.coups_by_decade_data()
+    coups = bl.load_coups()
+    assert data.successful.sum() == (coups.outcome == "successful").sum()
+    assert data.failed.sum() == (coups.outcome == "failed").sum()
+    ax = charts.plot_coups_by_decade(data)
+    heights = [b.get_height() for b in bars(ax)]
+    assert heights == list(data.successful) + list(data.failed)
+    assert charts.plot_coups_by_decade(data, lang="es").get_ylabel() == "Número de golpes e intentos"
+    assert f"{data.successful.sum()} successful" in charts.describe_coups_by_decade(data)
+
+
+def test_charts_never_show(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plt, "show", lambda *a, **k: pytest.fail("plt.show() called"))
+    for plot in (
+        charts.plot_election,
+        charts.plot_electorate,
+        charts.plot_land_reform,
+        charts.plot_land_reform_map,
+        charts.plot_timeline,
+        charts.plot_heads_of_state,
+        charts.plot_coups_by_decade,
+    ):
+        assert isinstance(plot(), matplotlib.axes.Axes)
+
+
+def test_bad_arguments_are_explained() -> None:
+    with pytest.raises(ValueError, match="lang must be one of en, es"):
+        charts.plot_election(lang="fr")
+    with pytest.raises(ValueError, match="no election '1999_general'"):
+        charts.election_data("1999_general")

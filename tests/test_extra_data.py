@@ -1,0 +1,147 @@
+"""A teacher's own rows are checked exactly like the shipped data and merged with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import read_rows, write_rows
+
+import bolivia_lessons as bl
+from bolivia_lessons import DataError
+from bolivia_lessons.paths import EXTRA_ENV
+
+HEADER = read_rows(bl.data_dir() / "events.csv")[0]
+SOURCES_HEADER = read_rows(bl.data_dir() / "sources.csv")[0]
+
+
+def local_event(**changes: str) -> list[str]:
+    row = {
+        "event_id": "1952_04_09_la_paz_school_memory",
+        "start_date": "1952-04-09",
+        "end_date": "",
+        "date_precision": "day",
+        "title_en": "A teacher's local event",
+        "title_es": "Un evento local",
+        "summary_en": "Added by a teacher for a class.",
+        "summary_es": "Añadido por una docente para su clase.",
+        "category": "insurrection",
+        "period_id": "sexenio",
+        "place_id": "la_paz",
+        "department": "La Paz",
+        "lesson_id": "2",
+        "key_event": "false",
+    } | changes
+    return [row[c] for c in HEADER]
+
+
+def make_extra(folder: Path, *events: list[str], cite: bool = True) -> Path:
+    folder.mkdir(exist_ok=True)
+    write_rows(folder / "events.csv", [HEADER, *events])
+    if cite:
+        write_rows(
+            folder / "sources.csv",
+            [
+                SOURCES_HEADER,
+                [
+                    "school_archive_1952",
+                    "Colegio Ayacucho",
+                    "Oral history of 9 April 1952",
+                    "School archive",
+                    "2020",
+                    "primary",
+                    "local oral history",
+                    "false",
+                    "",
+                    "es",
+                    "Interviews recorded by students.",
+                ],
+            ],
+        )
+        write_rows(
+            folder / "event_sources.csv",
+            [["event_id", "source_id", "locator", "note"], *[[e[0], "school_archive_1952", "", ""] for e in events]],
+        )
+    return folder
+
+
+def test_extra_folder_is_merged(tmp_path: Path) -> None:
+    extra = make_extra(tmp_path / "mine", local_event())
+    shipped = bl.load_events()
+    merged = bl.load_events(extra=extra)
+    assert len(merged) == len(shipped) + 1
+    new = merged.set_index("event_id").loc["1952_04_09_la_paz_school_memory"]
+    assert new.title_en == "A teacher's local event"
+    assert new.start_date == bl.load_events().start_date.iloc[0].__class__("1952-04-09", freq="D")
+    assert "school_archive_1952" in set(bl.load_sources(extra=extra).source_id)
+
+
+def test_extra_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = make_extra(tmp_path / "mine", local_event())
+    monkeypatch.setenv(EXTRA_ENV, str(extra))
+    assert "1952_04_09_la_paz_school_memory" in set(bl.load_events().event_id)
+
+
+def test_a_single_extra_file_named_after_its_table(tmp_path: Path) -> None:
+    path = tmp_path / "sources_my_class.csv"
+    write_rows(
+        path,
+        [
+            SOURCES_HEADER,
+            [
+                "class_notes",
+                "Ms Quispe",
+                "Notes",
+                "Class handout",
+                "2026",
+                "secondary",
+                "teacher",
+                "false",
+                "",
+                "en",
+                "",
+            ],
+        ],
+    )
+    assert "class_notes" in set(bl.load_sources(extra=path).source_id)
+
+
+def test_extra_rows_are_validated_like_shipped_ones(tmp_path: Path) -> None:
+    extra = make_extra(tmp_path / "mine", local_event(start_date="1952-04-31"))
+    with pytest.raises(DataError) as info:
+        bl.load_events(extra=extra)
+    p = info.value.problems[0]
+    assert (p.file, p.row, p.column, p.value) == (str(extra / "events.csv"), 2, "start_date", "1952-04-31")
+
+
+def test_extra_row_reusing_a_shipped_key_names_both_files(tmp_path: Path) -> None:
+    extra = make_extra(tmp_path / "mine", local_event(event_id="1942_catavi_massacre"))
+    with pytest.raises(DataError) as info:
+        bl.load_events(extra=extra)
+    p = info.value.problems[0]
+    assert (p.file, p.row, p.column) == (str(extra / "events.csv"), 2, "event_id")
+    assert "events.csv has the same" in p.expected and str(bl.data_dir()) in p.expected
+
+
+def test_uncited_extra_event_is_caught_by_foreign_keys(tmp_path: Path) -> None:
+    extra = make_extra(tmp_path / "mine", local_event(place_id="my_school"), cite=False)
+    with pytest.raises(DataError) as info:
+        bl.load_events(extra=extra)
+    p = info.value.problems[0]
+    assert (p.row, p.column, p.value) == (2, "place_id", "my_school")
+
+
+def test_file_not_named_after_a_table(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "my_notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        bl.load_events(extra=tmp_path / "mine")
+    p = info.value.problems[0]
+    assert (Path(p.file).name, p.value) == ("my_notes.csv", "my_notes.csv")
+    assert p.expected.startswith("a file named after a table, e.g. events.csv")
+
+
+def test_the_shipped_data_is_unchanged_by_extras(tmp_path: Path) -> None:
+    before = (bl.data_dir() / "events.csv").read_bytes()
+    bl.load_events(extra=make_extra(tmp_path / "mine", local_event()))
+    assert (bl.data_dir() / "events.csv").read_bytes() == before
