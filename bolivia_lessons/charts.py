@@ -443,11 +443,7 @@ def plot_land_reform_map(
             )
         biggest = max(rings, key=len)
         cx, cy = biggest.mean(axis=0)
-        label = (
-            f"{name}\n{number(value, lang, 1 if value % 1 else 0)} %"
-            if value is not None
-            else f"{name}\n({word('no_figure', lang)})"
-        )
+        label = f"{name}\n{number(value, lang, 1 if value % 1 else 0)} %" if value is not None else f"{name}\n—"
         dark = value is not None and value < 55
         ax.text(cx, cy, label, ha="center", va="center", fontsize=8, color="white" if dark else "black")
     ax.set_xlim(-70, -57.3)
@@ -457,6 +453,12 @@ def plot_land_reform_map(
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 100))
     ax.figure.colorbar(sm, ax=ax, shrink=0.6, label=word("land_axis", lang))
     ax.set_title(word("land_map_title", lang, years=int(data.years_after.iloc[0])))
+    ax.legend(
+        handles=[Patch(facecolor="#dddddd", hatch="//", edgecolor="white", label=word("no_figure", lang))],
+        loc="lower left",
+        frameon=False,
+        fontsize=8,
+    )
     return ax
 
 
@@ -526,23 +528,33 @@ def plot_timeline(
     )
     cats = [c for c in CATEGORY_COLOURS if categories is None or c in set(categories)]
     rows = {c: i for i, c in enumerate(reversed(cats))}
-    periods = loaders.load_periods()
+    periods = loaders.load_periods().sort_values("start_year")
+    starts = set(periods.start_year)
     for k, p in enumerate(periods.itertuples()):
-        p0, p1 = pd.Timestamp(f"{p.start_year}-01-01"), pd.Timestamp(f"{p.end_year}-12-31")
+        # periods given in whole years tile the axis: one ends where the next begins
+        p0 = pd.Timestamp(f"{p.start_year}-01-01")
+        p1 = pd.Timestamp(
+            f"{p.end_year}-01-01" if p.end_year in starts and p.end_year > p.start_year else f"{p.end_year}-12-31"
+        )
         if p1 < lo or p0 > hi:
             continue
-        ax.axvspan(max(p0, lo), min(p1, hi), color="#f2f2f2" if k % 2 else "#e3e3e3", zorder=0, linewidth=0)
-        mid = max(p0, lo) + (min(p1, hi) - max(p0, lo)) / 2
-        ax.text(
-            mid,
-            len(cats) - 0.35,
-            getattr(p, f"name_{lang}"),
-            ha="center",
-            va="bottom",
-            fontsize=7,
-            clip_on=True,
-            wrap=True,
-        )
+        a, b = max(p0, lo), min(p1, hi)
+        ax.axvspan(a, b, color="#f2f2f2" if k % 2 else "#e3e3e3", zorder=0, linewidth=0)
+        # period names sit above the rows on two staggered lines, shortened to fit their span
+        width_in = ax.figure.get_figwidth() * 0.8 * (b - a) / (hi - lo)
+        fits = int(width_in * 72 * 1.4 / (7 * 0.6))  # 7-pt characters that fit (lines are staggered)
+        name = getattr(p, f"name_{lang}")
+        if fits >= 4:
+            label = name if len(name) <= fits else name[: fits - 1].rstrip() + "…"
+            ax.text(
+                mdates.date2num(a + (b - a) / 2),
+                len(cats) - 0.2 + 0.45 * (k % 2),
+                label,
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                clip_on=True,
+            )
     few = len(data) <= 12
     for e in data.itertuples():
         y = rows[str(e.category)]
@@ -560,7 +572,7 @@ def plot_timeline(
                 rotation=15,
             )
     ax.set_yticks(list(rows.values()), [word(c, lang) for c in rows])
-    ax.set_ylim(-0.6, len(cats) + 0.4)
+    ax.set_ylim(-0.6, len(cats) + 0.8)
     ax.set_xlim(lo, hi)
     span_days = (hi - lo).days
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)

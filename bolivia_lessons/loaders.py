@@ -25,9 +25,10 @@ PathLike = str | os.PathLike[str]
 
 def _column(f: Field, values: list) -> object:
     if f.is_historical_date:
-        return pd.array(
-            [pd.NaT if v is None else pd.Period(v.text, freq=_FREQ[v.precision]) for v in values], dtype=object
-        )
+        # object dtype even when every date has the same precision, so the column's type does not
+        # depend on its contents (pandas would otherwise make a period[D] column of it)
+        periods = [pd.NaT if v is None else pd.Period(v.text, freq=_FREQ[v.precision]) for v in values]
+        return pd.Series(periods, dtype=object)
     if f.enum is not None:
         return pd.Categorical(values, categories=list(f.enum))
     if f.type == "date":

@@ -1,0 +1,89 @@
+"""Print the project's speed figures. A benchmark that prints numbers, not a timed test.
+
+* ``import bolivia_lessons``, and whether it pulled in matplotlib or ipywidgets (target: it does not);
+* loading every table after the import (target: under 100 ms);
+* redrawing each explorer's chart after a control change, measured in-process (target: median
+  under 100 ms).
+
+Run: ``python benchmarks/bench.py``
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+
+RUNS = 7
+
+# Each run is a fresh interpreter, so nothing is cached from the run before.
+PROBE = """
+import json, sys, time
+t0 = time.perf_counter()
+import bolivia_lessons as bl
+t1 = time.perf_counter()
+names = bl.list_tables()
+for name in names:
+    bl.load_table(name)
+t2 = time.perf_counter()
+for name in names:
+    bl.load_table(name)
+t3 = time.perf_counter()
+heavy = sorted(m for m in ("matplotlib", "ipywidgets") if m in sys.modules)
+print(json.dumps({"import": t1 - t0, "cold": t2 - t1, "warm": t3 - t2, "heavy": heavy, "tables": len(names)}))
+"""
+
+
+REDRAWS = [
+    ("timeline explorer: year slider", "timeline_explorer", "years", [(1940, 2024), (1952, 1952), (1932, 2024)]),
+    ("election explorer: scale", "election_explorer", "scale", ["log", "linear"]),
+    ("election explorer: measure", "election_explorer", "measure", ["share", "votes"]),
+    ("land-reform explorer: sort", "land_reform_explorer", "sort", ["ascending", "alphabetical", "descending"]),
+    ("land-reform explorer: map view", "land_reform_explorer", "view", ["map", "bars"]),
+    ("coup explorer: outcome", "coup_explorer", "outcome", ["failed", "successful", ""]),
+]
+
+
+def redraw_times(rounds: int = 5) -> None:
+    """Time each explorer's redraw after a control change, in this process."""
+    import time
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from bolivia_lessons import widgets
+
+    print("Explorer redraw after a control change, in-process (target: median < 100 ms)")
+    for label, make, control, values in REDRAWS:
+        box = getattr(widgets, make)()
+        times = []
+        for _ in range(rounds):
+            for value in values:
+                t0 = time.perf_counter()
+                box.controls[control].value = value
+                times.append(time.perf_counter() - t0)
+        print(f"  {label:<34} median {statistics.median(times) * 1000:6.1f} ms   max {max(times) * 1000:6.1f} ms")
+
+
+def main() -> None:
+    """Run the probe several times and print the medians in milliseconds, then the redraw times."""
+    runs = [
+        json.loads(subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout)
+        for _ in range(RUNS)
+    ]
+
+    def ms(key: str) -> str:
+        return f"{statistics.median(r[key] for r in runs) * 1000:.1f} ms"
+
+    print(f"bolivia_lessons load benchmark, median of {RUNS} fresh interpreters")
+    print(f"  import bolivia_lessons:                  {ms('import')}")
+    print(f"  modules matplotlib/ipywidgets imported:  {runs[0]['heavy'] or 'none'}")
+    print(f"  load all {runs[0]['tables']} tables after import (cold): {ms('cold')}   (target < 100 ms)")
+    print(f"  load all tables again (in-memory copy):  {ms('warm')}")
+    print()
+    redraw_times()
+
+
+if __name__ == "__main__":
+    main()
