@@ -151,7 +151,8 @@ def plot_election(
     values = data.votes.astype(float) if measure == "votes" else data.share_pct.astype(float)
     labels = [f"{c} ({p})" for c, p in zip(data.candidate, data.party)]
     y = np.arange(len(data))[::-1]
-    ax.barh(y, values, color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(data))], height=0.6)
+    colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(data))]
+    ax.barh(y, values, color=colours, height=0.6, edgecolor="#333333", linewidth=0.5)
     ax.set_yticks(y, labels)
     ax.set_xscale(scale)
     for yi, v, votes, share in zip(y, values, data.votes, data.share_pct):
@@ -164,6 +165,8 @@ def plot_election(
             fontsize=9,
         )
     ax.set_xlim(right=values.max() * (30 if scale == "log" else 1.35))
+    # plain numbers on the axis ("200,000"), never an offset like "1e6" that learners misread
+    ax.xaxis.set_major_formatter(lambda v, _pos: number(v, lang) if v >= 1 or measure == "share" else "")
     ax.set_xlabel(word("votes" if measure == "votes" else "share", lang) + f" — {word(scale, lang)}")
     what = word("votes_per_candidate" if measure == "votes" else "share_per_candidate", lang)
     ax.set_title(f"{word('election_title', lang, date=long_date(data.date.iloc[0].date(), lang))}: {what}")
@@ -200,20 +203,26 @@ def describe_election(data: pd.DataFrame | None = None, *, election_id: str = "1
 
 
 def electorate_data(election_ids: Sequence[str] = ("1951_general", "1956_general")) -> pd.DataFrame:
-    """Registered voters and votes cast for each election, in date order."""
+    """Registered voters, valid votes and (where known) all ballots cast, in date order.
+
+    The chart compares valid votes, known for every election, because the total of ballots cast
+    (valid plus blank and void) is missing or disputed for 1951 and 1956: see the claims
+    ``election_1951_votes_cast`` and ``election_1956_votes_cast``.
+    """
     e = loaders.load_elections().set_index("election_id").loc[list(election_ids)]
     return pd.DataFrame(
         {
             "election_id": e.index,
             "year": e.date.dt.year.to_numpy(),
             "registered_voters": e.registered_voters.to_numpy(),
+            "valid_votes": e.valid_votes.to_numpy(),
             "votes_cast": e.votes_cast.to_numpy(),
         }
     ).sort_values("year", ignore_index=True)
 
 
 def plot_electorate(data: pd.DataFrame | None = None, *, lang: str = "en", ax: Axes | None = None) -> Axes:
-    """Grouped bars: registered voters and votes cast, before and after universal suffrage.
+    """Grouped bars: registered voters and valid votes, before and after universal suffrage.
 
     Parameters
     ----------
@@ -235,7 +244,7 @@ def plot_electorate(data: pd.DataFrame | None = None, *, lang: str = "en", ax: A
     x = np.arange(len(data))
     for offset, col, key, colour in [
         (-0.2, "registered_voters", "registered", OKABE_ITO[4]),
-        (0.2, "votes_cast", "cast", OKABE_ITO[0]),
+        (0.2, "valid_votes", "valid", OKABE_ITO[0]),
     ]:
         values = data[col].astype(float)
         ax.bar(x + offset, values, width=0.4, label=word(key, lang), color=colour)
@@ -244,7 +253,7 @@ def plot_electorate(data: pd.DataFrame | None = None, *, lang: str = "en", ax: A
     ax.set_xticks(x, data.year.astype(str))
     ax.set_ylabel(word("people", lang))
     ax.yaxis.set_major_formatter(lambda v, _pos: number(v, lang))
-    ax.set_ylim(top=data[["registered_voters", "votes_cast"]].to_numpy(dtype=float).max() * 1.15)
+    ax.set_ylim(top=data[["registered_voters", "valid_votes"]].to_numpy(dtype=float).max() * 1.15)
     ax.set_title(word("electorate_title", lang))
     ax.legend(frameon=False, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
@@ -254,18 +263,22 @@ def plot_electorate(data: pd.DataFrame | None = None, *, lang: str = "en", ax: A
 def describe_electorate(data: pd.DataFrame | None = None, *, lang: str = "en") -> str:
     """Text alternative for :func:`plot_electorate`."""
     data = electorate_data() if data is None else data
-    rows = [(r.year, number(r.registered_voters, lang), number(r.votes_cast, lang)) for r in data.itertuples()]
-    growth = number(data.votes_cast.iloc[-1] / data.votes_cast.iloc[0], lang, 1)
+    rows = [(r.year, number(r.registered_voters, lang), number(r.valid_votes, lang)) for r in data.itertuples()]
+    grew = number(data.registered_voters.iloc[-1] / data.registered_voters.iloc[0], lang, 1)
+    votes = number(data.valid_votes.iloc[-1] / data.valid_votes.iloc[0], lang, 1)
+    first, last = rows[0][0], rows[-1][0]
     if lang == "en":
         return (
-            "Grouped bar chart of registered voters and votes cast. "
-            + "; ".join(f"{y}: {r} registered, {c} votes cast" for y, r, c in rows)
-            + f". Votes cast grew {growth}-fold between {rows[0][0]} and {rows[-1][0]}."
+            "Grouped bar chart of registered voters and valid votes. "
+            + "; ".join(f"{y}: {r} registered, {c} valid votes" for y, r, c in rows)
+            + f". Between {first} and {last} the register grew {grew}-fold and the valid vote {votes}-fold. "
+            "Blank and void ballots are left out because their totals are missing or disputed."
         )
     return (
-        "Gráfico de barras agrupadas de inscritos y votos emitidos. "
-        + "; ".join(f"{y}: {r} inscritos, {c} votos emitidos" for y, r, c in rows)
-        + f". Los votos emitidos se multiplicaron por {growth} entre {rows[0][0]} y {rows[-1][0]}."
+        "Gráfico de barras agrupadas de inscritos y votos válidos. "
+        + "; ".join(f"{y}: {r} inscritos, {c} votos válidos" for y, r, c in rows)
+        + f". Entre {first} y {last} el padrón se multiplicó por {grew} y el voto válido por {votes}. "
+        "Se dejan fuera los votos blancos y nulos porque sus totales faltan o se discuten."
     )
 
 
@@ -479,6 +492,9 @@ def timeline_data(
 ) -> pd.DataFrame:
     """Events between ``start`` and ``end`` (ISO dates of any precision), optionally filtered.
 
+    An event dated only to a year or a month is left out of a window shorter than its date's
+    uncertainty: zoomed in on the days of April 1952, "1952" could be any of them.
+
     Returns
     -------
     pandas.DataFrame
@@ -492,7 +508,8 @@ def timeline_data(
         for s, e in zip(events.start_date, events.end_date)
     ]
     lo, hi = _when(pd.Period(start)), _when(pd.Period(end), True)
-    keep = (events.end >= lo) & (events.start <= hi)
+    vague = events.start_date.map(lambda d: _when(d, True) - _when(d) if isinstance(d, pd.Period) else pd.Timedelta(0))
+    keep = (events.end >= lo) & (events.start <= hi) & (vague <= hi - lo)
     if categories is not None:
         keep &= events.category.isin(list(categories))
     if periods is not None:

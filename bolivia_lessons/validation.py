@@ -65,6 +65,10 @@ class Table:
     columns: dict[str, list[Any]]
     raw: dict[str, list[str]]
     origin: list[tuple[str, int]] = field(default_factory=list)
+    # Raw cells of rows kept out because of a problem, and whether the whole file could be read:
+    # references to such rows are not reported again as dangling foreign keys.
+    rejected: list[dict[str, str]] = field(default_factory=list)
+    complete: bool = True
 
     def __len__(self) -> int:
         return len(self.origin)
@@ -75,6 +79,8 @@ class Table:
             self.columns[name].extend(other.columns[name])
             self.raw[name].extend(other.raw[name])
         self.origin.extend(other.origin)
+        self.rejected.extend(other.rejected)
+        self.complete = self.complete and other.complete
 
 
 def _empty_table(resource: Resource) -> Table:
@@ -246,18 +252,22 @@ def read_table(path: Path, resource: Resource, problems: list[Problem]) -> Table
         raw = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(label, None, None, None, f"a readable file ({exc.strerror})"))
+        table.complete = False
         return table
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         problems.append(Problem(label, None, None, "", f"a header row naming the columns: {expected_header}"))
+        table.complete = False
         return table
     text = _decode(raw, label, problems)
     if text is None:
+        table.complete = False
         return table
     records = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(records)
         index = _check_header(header, resource, label, problems)
         if index is None:
+            table.complete = False
             return table
         fields = resource.fields
         width = len(header)
@@ -277,6 +287,7 @@ def read_table(path: Path, resource: Resource, problems: list[Problem]) -> Table
                         ),
                     )
                 )
+                table.complete = False
                 continue
             values, ok = [], True
             for f in fields:
@@ -299,8 +310,11 @@ def read_table(path: Path, resource: Resource, problems: list[Problem]) -> Table
                     table.columns[f.name].append(value)
                     table.raw[f.name].append(record[index[f.name]])
                 table.origin.append((label, number))
+            else:
+                table.rejected.append({f.name: record[index[f.name]] for f in fields})
     except csv.Error as exc:
         problems.append(Problem(label, records.line_num, None, None, f"well-formed CSV ({exc}; check the quotes)"))
+        table.complete = False
     return table
 
 
@@ -461,10 +475,15 @@ def _check_unique(table: Table, problems: list[Problem]) -> None:
 def _check_foreign_keys(table: Table, tables: dict[str, Table], problems: list[Problem]) -> None:
     for fk in table.resource.foreign_keys:
         target = tables[fk.resource]
+        if not target.complete:
+            continue  # the target file's own problem is reported; its rows are unknown
         known = set(_key(target, fk.reference))
+        known_bad = {tuple(r[n] for n in fk.reference) for r in target.rejected}
         for i, key in enumerate(_key(table, fk.fields)):
             if None in key or key in known:
                 continue
+            if tuple(table.raw[n][i] for n in fk.fields) in known_bad:
+                continue  # the referenced row has a problem of its own, already reported
             column = "/".join(fk.fields)
             value = "/".join(table.raw[n][i] for n in fk.fields)
             problems.append(
@@ -499,6 +518,8 @@ def _columns_sum(check: dict[str, Any], tables: dict[str, Table], problems: list
 
 def _group_sum(check: dict[str, Any], tables: dict[str, Table], problems: list[Problem]) -> None:
     t = tables[check["resource"]]
+    if not t.complete or t.rejected:
+        return  # a sum over rows that could not all be read would report a second, false problem
     sums: dict[tuple[Any, ...], int] = defaultdict(int)
     rows: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for i, key in enumerate(_key(t, check["group_by"])):
@@ -536,6 +557,8 @@ def _not_after(check: dict[str, Any], tables: dict[str, Table], problems: list[P
 
 def _count_per_group(check: dict[str, Any], tables: dict[str, Table], problems: list[Problem]) -> None:
     t = tables[check["resource"]]
+    if not t.complete or t.rejected:
+        return  # a sum over rows that could not all be read would report a second, false problem
     counts: dict[tuple[Any, ...], int] = defaultdict(int)
     last: dict[tuple[Any, ...], int] = {}
     for i, key in enumerate(_key(t, check["group_by"])):

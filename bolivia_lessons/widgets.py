@@ -17,7 +17,7 @@ import html
 import io
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 import matplotlib
@@ -191,10 +191,19 @@ def _draw(plot: Callable[..., object], describe: Callable[..., str], size: tuple
 # -- 1. timeline ----------------------------------------------------------------------------------
 
 
-def timeline_explorer(lang: str = "en") -> w.VBox:
+def timeline_explorer(lang: str = "en", *, years: tuple[int, int] = (1932, 2024), period: str = "") -> w.VBox:
     """Year-range slider, category and period filters, the matching events and their sources.
 
     Choosing an event shows its summary and every source with its perspective.
+
+    Parameters
+    ----------
+    lang : {"en", "es"}
+        Language of labels and text.
+    years : tuple of int
+        The year range selected at first (a lesson can open on its own years).
+    period : str
+        A ``periods.period_id`` selected at first; empty for all periods.
 
     Returns
     -------
@@ -204,8 +213,8 @@ def timeline_explorer(lang: str = "en") -> w.VBox:
     check_lang(lang)
     periods = loaders.load_periods()
     cats = list(charts.CATEGORY_COLOURS)
-    years = w.IntRangeSlider(
-        value=(1932, 2024),
+    years_slider = w.IntRangeSlider(
+        value=years,
         min=1932,
         max=2024,
         step=1,
@@ -221,17 +230,19 @@ def timeline_explorer(lang: str = "en") -> w.VBox:
         description=_t("categories", lang),
         style=STYLE,
     )
-    period = _dropdown(
+    period_menu = _dropdown(
         _t("period", lang),
         [(_t("all", lang), "")] + [(getattr(p, f"name_{lang}"), p.period_id) for p in periods.itertuples()],
+        period,
     )
     event = w.Select(options=[], rows=6, description=_t("events", lang), style=STYLE, layout=LAYOUT_FULL)
     sources = loaders.load_sources().set_index("source_id")
     links = loaders.load_event_sources()
 
     def matching() -> pd.DataFrame:
-        y0, y1 = years.value
-        return charts.timeline_data(str(y0), f"{y1}-12-31", categories.value, [period.value] if period.value else None)
+        y0, y1 = years_slider.value
+        chosen = [period_menu.value] if period_menu.value else None
+        return charts.timeline_data(str(y0), f"{y1}-12-31", categories.value, chosen)
 
     def render() -> list[str]:
         data = matching()
@@ -240,7 +251,7 @@ def timeline_explorer(lang: str = "en") -> w.VBox:
             chosen = event.value
             event.options = options
             event.value = chosen if chosen in {o[1] for o in options} else None
-        y0, y1 = years.value
+        y0, y1 = years_slider.value
         if data.empty:
             return [f"<p>{_t('no_match', lang)}</p>"]
         kw = {"data": data, "lang": lang, "start": str(y0), "end": f"{y1}-12-31", "categories": categories.value}
@@ -252,7 +263,7 @@ def timeline_explorer(lang: str = "en") -> w.VBox:
         return pieces
 
     return _Explorer(
-        {"years": years, "categories": categories, "period": period, "event": event},
+        {"years": years_slider, "categories": categories, "period": period_menu, "event": event},
         render,
         height="620px",
         lang=lang,
@@ -280,8 +291,17 @@ def _event_card(e: pd.Series, links: pd.DataFrame, sources: pd.DataFrame, lang: 
 # -- 2. elections ---------------------------------------------------------------------------------
 
 
-def election_explorer(lang: str = "en") -> w.VBox:
+def election_explorer(lang: str = "en", *, election_id: str = "1956_general", scale: str = "linear") -> w.VBox:
     """Election picker, linear or logarithmic scale, votes or shares.
+
+    Parameters
+    ----------
+    lang : {"en", "es"}
+        Language of labels and text.
+    election_id : str
+        The election shown at first.
+    scale : {"linear", "log"}
+        The scale selected at first.
 
     Returns
     -------
@@ -293,9 +313,9 @@ def election_explorer(lang: str = "en") -> w.VBox:
     election = _dropdown(
         _t("election", lang),
         [(f"{e.date:%Y} ({e.election_id})", e.election_id) for e in elections.itertuples()],
-        "1956_general",
+        election_id,
     )
-    scale = _toggle(_t("scale", lang), [(_t("linear", lang), "linear"), (_t("log", lang), "log")], "linear")
+    scale_toggle = _toggle(_t("scale", lang), [(_t("linear", lang), "linear"), (_t("log", lang), "log")], scale)
     measure = _toggle(_t("measure", lang), [(_t("votes", lang), "votes"), (_t("share", lang), "share")], "votes")
 
     def render() -> list[str]:
@@ -307,13 +327,17 @@ def election_explorer(lang: str = "en") -> w.VBox:
                 (8, 0.55 * len(data) + 1.8),
                 data=data,
                 measure=measure.value,
-                scale=scale.value,
+                scale=scale_toggle.value,
                 lang=lang,
             )
         ]
 
     return _Explorer(
-        {"election": election, "scale": scale, "measure": measure}, render, height="480px", lang=lang, name="election"
+        {"election": election, "scale": scale_toggle, "measure": measure},
+        render,
+        height="480px",
+        lang=lang,
+        name="election",
     ).box
 
 
@@ -455,8 +479,16 @@ def _coup_rows(lang: str) -> pd.DataFrame:
 # -- 5. source comparison -------------------------------------------------------------------------
 
 
-def source_comparison(lang: str = "en") -> w.VBox:
+def source_comparison(lang: str = "en", *, claims: Sequence[str] | None = None) -> w.VBox:
     """Choose a contested claim and see every version side by side, with who said it, when, and why.
+
+    Parameters
+    ----------
+    lang : {"en", "es"}
+        Language of labels and text.
+    claims : sequence of str, optional
+        The ``claims.claim_id`` values to offer, in this order (a lesson offers its own
+        disputes); every claim when omitted.
 
     Returns
     -------
@@ -464,9 +496,14 @@ def source_comparison(lang: str = "en") -> w.VBox:
 
     """
     check_lang(lang)
-    claims = loaders.load_claims().set_index("claim_id")
+    table = loaders.load_claims().set_index("claim_id")
+    if claims is not None:
+        unknown = [c for c in claims if c not in table.index]
+        if unknown or not claims:
+            raise ValueError(f"unknown claim ids: {', '.join(unknown)}" if unknown else "claims is empty")
+        table = table.loc[list(claims)]
     versions = loaders.load_claim_versions().merge(loaders.load_sources(), on="source_id")
-    claim = _dropdown(_t("claim", lang), [(str(q), c) for c, q in claims[f"question_{lang}"].items()])
+    claim = _dropdown(_t("claim", lang), [(str(q), c) for c, q in table[f"question_{lang}"].items()])
     heads = (
         ["Source", "Perspective", "Says", "Adopted?", "Why"]
         if lang == "en"
@@ -490,7 +527,7 @@ def source_comparison(lang: str = "en") -> w.VBox:
             f"<td>{_cell(getattr(r, f'note_{lang}'))}</td></tr>"
             for r in rows.itertuples()
         )
-        q = html.escape(str(claims.loc[claim.value, f"question_{lang}"]))
+        q = html.escape(str(table.loc[claim.value, f"question_{lang}"]))
         return [
             f'<h4>{q}</h4><table class="bl-claim"><thead><tr>{"".join(f"<th>{h}</th>" for h in heads)}</tr></thead>'
             f'<tbody>{body}</tbody></table><p class="bl-question"><b>?</b> {ask}</p>'

@@ -18,7 +18,8 @@ FREQ = {"day": "D", "month": "M", "year": "Y"}
 
 def test_list_tables_is_the_manifest() -> None:
     manifest = json.loads((bl.data_dir() / "datapackage.json").read_text(encoding="utf-8"))
-    assert bl.list_tables() == [r["name"] for r in manifest["resources"]]
+    tabular = [r["name"] for r in manifest["resources"] if "schema" in r]
+    assert bl.list_tables() == tabular
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -151,15 +152,21 @@ def test_presidential_elections_are_complete(year: int) -> None:
     mine = results[results.election_id == eid]
     assert len(mine) >= 3
     assert mine.votes.sum() == row.valid_votes
-    for col in ["registered_voters", "votes_cast", "valid_votes"]:
+    for col in ["registered_voters", "valid_votes"]:
         assert pd.notna(row[col]), col
+    # a total left empty must be explained: every version found is kept as a claim
+    if pd.isna(row.votes_cast):
+        claims = bl.load_claims()
+        disputed = claims[(claims.subject_id == eid) & (claims.field == "votes_cast")]
+        assert len(disputed) == 1, f"{eid}.votes_cast is empty and no claim records why"
     shares = (mine.votes / row.valid_votes * 100).round(2)
     assert (shares - mine.share_pct).abs().max() <= 0.01
 
 
 def test_universal_suffrage_multiplied_the_electorate() -> None:
     e = bl.load_elections().set_index("election_id")
-    assert e.loc["1956_general", "votes_cast"] > 5 * e.loc["1951_general", "votes_cast"]
+    assert e.loc["1956_general", "registered_voters"] > 5 * e.loc["1951_general", "registered_voters"]
+    assert e.loc["1956_general", "valid_votes"] > 7 * e.loc["1951_general", "valid_votes"]
 
 
 def test_land_reform_has_the_national_figure_and_departments() -> None:
@@ -179,7 +186,11 @@ def test_coups_cover_1946_to_2024_with_classifications() -> None:
     assert by_id.loc["1964_11_04", "outcome"] == "successful"
     assert by_id.loc["2024_06_26", "outcome"] == "failed"
     events = bl.load_events().set_index("event_id")
-    assert (events.loc[coups.event_id, "category"].astype(str) == "coup").all()
+    # an event whose category is itself disputed (November 2019) keeps a neutral category and a claim
+    claims = bl.load_claims()
+    disputed = set(claims.subject_id[(claims.subject_table == "events") & (claims.field == "category")])
+    categories = events.loc[coups.event_id, "category"].astype(str)
+    assert (categories[~categories.index.isin(disputed)] == "coup").all()
 
 
 def test_claims_keep_every_version() -> None:
@@ -187,13 +198,15 @@ def test_claims_keep_every_version() -> None:
     versions = bl.load_claim_versions()
     per_claim = versions.groupby("claim_id")
     assert set(claims.claim_id) == set(versions.claim_id)
-    assert (per_claim.size() >= 2).all()
     assert (per_claim.accepted.sum() <= 1).all()
-    assert len(claims) >= 15
+    # a figure that only one source gives is kept as an unverified claim, never as accepted
+    single = per_claim.size() == 1
+    assert not per_claim.accepted.any()[single].any()
+    assert (~single).sum() >= 15
 
 
 def test_heads_of_state_do_not_overlap_except_juntas() -> None:
     hos = bl.load_heads_of_state().sort_values("start_date")
-    assert hos.start_date.min().year == 1946
+    assert hos.start_date.min().year <= 1946
     ends = hos.end_date.fillna(pd.Timestamp("2024-12-31"))
     assert (ends >= hos.start_date).all()

@@ -5,7 +5,7 @@
 * redrawing each explorer's chart after a control change, measured in-process (target: median
   under 100 ms).
 
-Run: ``python benchmarks/bench.py``
+Run: ``.venv/bin/python tests/bench.py``
 """
 
 from __future__ import annotations
