@@ -573,16 +573,28 @@ def plot_timeline(
                 clip_on=True,
             )
     few = len(data) <= 12
-    for e in data.itertuples():
-        y = rows[str(e.category)]
-        colour = CATEGORY_COLOURS[str(e.category)]
-        if e.end > e.start:
-            ax.plot([e.start, e.end], [y, y], color=colour, linewidth=4, solid_capstyle="butt", zorder=2)
-        ax.plot([e.start], [y], "o", color=colour, markersize=6, markeredgecolor="black", markeredgewidth=0.5, zorder=3)
-        if few:
+    # one artist per category (not per event) keeps a redraw of the whole timeline fast
+    for cat, group in data.groupby(data.category.astype(str), sort=False, observed=True):
+        y, colour = rows[cat], CATEGORY_COLOURS[cat]
+        spans = group[group.end > group.start]
+        if len(spans):
+            ax.hlines([y] * len(spans), spans.start, spans.end, colors=colour, linewidth=4, zorder=2)
+        ax.plot(
+            group.start,
+            [y] * len(group),
+            "o",
+            color=colour,
+            markersize=6,
+            markeredgecolor="black",
+            markeredgewidth=0.5,
+            linestyle="none",
+            zorder=3,
+        )
+    if few:
+        for e in data.itertuples():
             ax.annotate(
                 getattr(e, f"title_{lang}"),
-                (e.start, y),
+                (e.start, rows[str(e.category)]),
                 xytext=(4, 6),
                 textcoords="offset points",
                 fontsize=7,

@@ -23,6 +23,8 @@ import ipywidgets as w
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from . import charts, loaders
 from .text import check_lang, number
@@ -182,8 +184,27 @@ def _toggle(label: str, options: list[tuple[str, str]], value: str) -> w.ToggleB
     return w.ToggleButtons(options=options, value=value, description=label, style=STYLE)
 
 
-def _draw(plot: Callable[..., object], describe: Callable[..., str], size: tuple[float, float], **kw: object) -> str:
-    fig, ax = plt.subplots(figsize=size, layout="constrained")
+def _figure(size: tuple[float, float], margins: tuple[float, float, float, float]) -> tuple[Figure, Axes]:
+    """A figure with fixed margins (left, right, top, bottom, in inches).
+
+    Fixed margins instead of matplotlib's constrained layout: an explorer redraws on every control
+    change, and working out the layout each time costs about as much as drawing the chart.
+    """
+    fig, ax = plt.subplots(figsize=size)
+    width, height = size
+    left, right, top, bottom = margins
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
+    return fig, ax
+
+
+def _draw(
+    plot: Callable[..., object],
+    describe: Callable[..., str],
+    size: tuple[float, float],
+    margins: tuple[float, float, float, float],
+    **kw: object,
+) -> str:
+    fig, ax = _figure(size, margins)
     plot(ax=ax, **kw)
     return figure_html(fig, describe(**{k: v for k, v in kw.items() if k in ("data", "lang")}))
 
@@ -255,7 +276,7 @@ def timeline_explorer(lang: str = "en", *, years: tuple[int, int] = (1932, 2024)
         if data.empty:
             return [f"<p>{_t('no_match', lang)}</p>"]
         kw = {"data": data, "lang": lang, "start": str(y0), "end": f"{y1}-12-31", "categories": categories.value}
-        fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
+        fig, ax = _figure((9, 3.6), (1.0, 0.2, 0.55, 0.45))
         charts.plot_timeline(ax=ax, **kw)
         pieces = [figure_html(fig, charts.describe_timeline(data, lang=lang))]
         if event.value:
@@ -325,6 +346,7 @@ def election_explorer(lang: str = "en", *, election_id: str = "1956_general", sc
                 charts.plot_election,
                 charts.describe_election,
                 (8, 0.55 * len(data) + 1.8),
+                (2.6, 0.2, 0.4, 0.55),
                 data=data,
                 measure=measure.value,
                 scale=scale_toggle.value,
@@ -365,7 +387,13 @@ def land_reform_explorer(lang: str = "en") -> w.VBox:
         if view.value == "bars":
             pieces = [
                 _draw(
-                    charts.plot_land_reform, charts.describe_land_reform, (7, 4.2), data=data, highlight=hl, lang=lang
+                    charts.plot_land_reform,
+                    charts.describe_land_reform,
+                    (7, 4.2),
+                    (1.0, 0.2, 0.7, 0.55),
+                    data=data,
+                    highlight=hl,
+                    lang=lang,
                 )
             ]
         else:
@@ -374,6 +402,7 @@ def land_reform_explorer(lang: str = "en") -> w.VBox:
                     charts.plot_land_reform_map,
                     charts.describe_land_reform,
                     (6.2, 6.2),
+                    (0.1, 0.1, 0.7, 0.1),
                     data=data,
                     highlight=hl,
                     lang=lang,
@@ -449,7 +478,14 @@ def coup_explorer(lang: str = "en") -> w.VBox:
         )
         table = f'<table class="bl-coups"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
         return [
-            _draw(charts.plot_coups_by_decade, charts.describe_coups_by_decade, (7.5, 3.6), data=data, lang=lang),
+            _draw(
+                charts.plot_coups_by_decade,
+                charts.describe_coups_by_decade,
+                (7.5, 3.6),
+                (0.7, 0.2, 0.45, 0.55),
+                data=data,
+                lang=lang,
+            ),
             table,
         ]
 

@@ -3,7 +3,10 @@
 * ``import bolivia_lessons``, and whether it pulled in matplotlib or ipywidgets (target: it does not);
 * loading every table after the import (target: under 100 ms);
 * redrawing each explorer's chart after a control change, measured in-process (target: median
-  under 100 ms).
+  under 100 ms);
+* the nbval suite over every lesson against its floor: the same number of notebooks that only start
+  a kernel and run the lessons' set-up cell (imports and ``setup()``), under the same pytest
+  command (target: at most 1.5 times the floor).
 
 Run: ``.venv/bin/python tests/bench.py``
 """
@@ -11,9 +14,13 @@ Run: ``.venv/bin/python tests/bench.py``
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
 RUNS = 7
 
@@ -66,6 +73,45 @@ def redraw_times(rounds: int = 5) -> None:
         print(f"  {label:<34} median {statistics.median(times) * 1000:6.1f} ms   max {max(times) * 1000:6.1f} ms")
 
 
+ROOT = Path(__file__).resolve().parents[1]
+SETUP_CELL = (
+    "import bolivia_lessons as bl\nfrom bolivia_lessons import charts, lessons, widgets\n"
+    "from bolivia_lessons.notebook import setup, show\n\nsetup()"
+)
+
+
+def _nbval_seconds(folder: Path) -> float:
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--nbval"]
+    args += ["--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), str(folder)]
+    t0 = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, cwd=folder)
+    elapsed = time.perf_counter() - t0
+    if done.returncode != 0:
+        print(done.stdout[-2000:])
+        raise SystemExit(f"nbval failed in {folder}")
+    return elapsed
+
+
+def nbval_times() -> None:
+    """Time nbval over every lesson and over as many set-up-only notebooks (the floor)."""
+    lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_dir, lesson_dir = Path(tmp, "floor"), Path(tmp, "lessons")
+        floor_dir.mkdir()
+        lesson_dir.mkdir()
+        for path in lessons:
+            shutil.copy(path, lesson_dir / path.name)
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            nb["cells"] = [c for c in nb["cells"] if "".join(c["source"]).strip() == SETUP_CELL.strip()]
+            (floor_dir / path.name).write_text(json.dumps(nb), encoding="utf-8")
+        floor = _nbval_seconds(floor_dir)
+        suite = _nbval_seconds(lesson_dir)
+    print(f"nbval over {len(lessons)} lessons (pytest start-up included in both)")
+    print(f"  floor (kernel start + imports + setup per notebook): {floor:6.1f} s")
+    print(f"  whole lessons:                                       {suite:6.1f} s")
+    print(f"  ratio: {suite / floor:.2f} (target <= 1.5)")
+
+
 def main() -> None:
     """Run the probe several times and print the medians in milliseconds, then the redraw times."""
     runs = [
@@ -83,6 +129,8 @@ def main() -> None:
     print(f"  load all tables again (in-memory copy):  {ms('warm')}")
     print()
     redraw_times()
+    print()
+    nbval_times()
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ def test_timeline_filters_and_describes() -> None:
     assert set(data.category.astype(str)) == {"coup"}
     ax = charts.plot_timeline(data, categories=["coup"], lang="es")
     points = [line for line in ax.get_lines() if line.get_marker() == "o"]
-    assert len(points) == len(data)
+    assert sum(len(line.get_xdata()) for line in points) == len(data)
     assert f"Línea de tiempo con {len(data)} acontecimientos" in charts.describe_timeline(data, lang="es")
 
 

@@ -198,7 +198,10 @@ def test_claims_keep_every_version() -> None:
     versions = bl.load_claim_versions()
     per_claim = versions.groupby("claim_id")
     assert set(claims.claim_id) == set(versions.claim_id)
-    assert (per_claim.accepted.sum() <= 1).all()
+    # several sources may agree with the accepted value, each phrased its own way; at least 15
+    # claims record a real disagreement (a version that is not accepted beside one that is)
+    disputed = (per_claim.accepted.sum() >= 1) & (per_claim.accepted.sum() < per_claim.size())
+    assert disputed.sum() >= 15
     # a figure that only one source gives is kept as an unverified claim, never as accepted
     single = per_claim.size() == 1
     assert not per_claim.accepted.any()[single].any()
