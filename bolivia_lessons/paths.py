@@ -41,3 +41,28 @@ def data_dir() -> Path:
         if (folder / "datapackage.json").is_file():
             return folder
     raise FileNotFoundError("no datapackage.json found in " + " or ".join(str(c) for c in candidates))
+
+
+def notebooks_dir() -> Path:
+    """Return the folder holding the lesson notebooks (``NN_slug.ipynb``).
+
+    Like :func:`data_dir`: inside an installed wheel (``bolivia_lessons/notebooks``) or at the top
+    level of a source checkout (``notebooks/``).
+
+    Returns
+    -------
+    pathlib.Path
+        The notebooks folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        If neither folder holds a lesson.
+
+    """
+    package = Path(str(resources.files("bolivia_lessons")))
+    candidates = [package / "notebooks", package.parent / "notebooks"]
+    for folder in candidates:
+        if any(folder.glob("[0-9][0-9]_*.ipynb")):
+            return folder
+    raise FileNotFoundError("no lessons found in " + " or ".join(str(c) for c in candidates))
