@@ -220,3 +220,22 @@ def test_election_explorer_in_voila(browser, tmp_path: Path) -> None:
         election.locator("svg text", has_text="logarithmic scale").wait_for(timeout=20_000)
         shot(page, election, "voila_election")
         page.close()
+
+
+def test_present_mode_serves_a_lesson_with_live_explorers(browser, tmp_path: Path) -> None:
+    """``bolivia-lessons present 05``: Voilà on 127.0.0.1, code and teacher notes hidden, explorers live."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "bolivia_lessons.cli", "present", "05", f"--port={port}", "--no-browser"]
+    for _ in server(cmd, tmp_path, f"http://127.0.0.1:{port}/"):
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/")
+        election = page.locator(".bl-election")
+        election.locator(".widget-output svg").wait_for(timeout=90_000)
+        body = page.locator("body").inner_text()
+        assert "Guiding question" in body
+        assert "Teacher notes" not in body and "setup()" not in body
+        election.get_by_role("button", name="logarithmic").focus()
+        page.keyboard.press("Enter")
+        election.locator("svg text", has_text="logarithmic scale").wait_for(timeout=20_000)
+        shot(page, election, "present_lesson_05")
+        page.close()

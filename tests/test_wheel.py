@@ -17,7 +17,10 @@ PROBE = """
 import json, sys
 import bolivia_lessons as bl
 tables = {name: len(bl.load_table(name)) for name in bl.list_tables()}
-print(json.dumps({"file": bl.__file__, "data": str(bl.data_dir()), "tables": tables, "version": bl.__version__}))
+from bolivia_lessons.classroom import lesson_paths
+lessons = [str(p) for p in lesson_paths()]
+print(json.dumps({"file": bl.__file__, "data": str(bl.data_dir()), "tables": tables, "version": bl.__version__,
+                  "lessons": lessons}))
 """
 
 
@@ -55,7 +58,11 @@ def test_wheel_installs_and_loads_every_table(tmp_path: Path) -> None:
     assert Path(report["file"]).is_relative_to(env_dir)
     assert Path(report["data"]) == Path(report["file"]).parent / "data"
     shipped = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    assert sorted(report["tables"]) == sorted(r["name"] for r in shipped["resources"])
+    assert sorted(report["tables"]) == sorted(r["name"] for r in shipped["resources"] if "schema" in r)
+    # the lessons travel in the wheel too, for `bolivia-lessons lab` after a plain `pip install`
+    lessons = [Path(p) for p in report["lessons"]]
+    assert [p.name for p in lessons] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert all(p.parent == Path(report["file"]).parent / "notebooks" for p in lessons)
     assert all(n > 0 for n in report["tables"].values())
     assert report["version"] == "0.1.0"
     cli = subprocess.run(
@@ -66,3 +73,12 @@ def test_wheel_installs_and_loads_every_table(tmp_path: Path) -> None:
         check=False,
     )
     assert cli.returncode == 0 and cli.stdout.startswith("OK:"), cli.stdout + cli.stderr
+    lab = subprocess.run(
+        [str(env_dir / "bin" / "bolivia-lessons"), "lab", "class", "--copy-only"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"added {len(lessons)}" in lab.stdout
+    assert len(list((tmp_path / "class").glob("*.ipynb"))) == len(lessons)
