@@ -475,6 +475,97 @@ def plot_land_reform_map(
     return ax
 
 
+def places_data(place_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Places in Bolivia with coordinates, and how many events happened at each.
+
+    Parameters
+    ----------
+    place_ids : iterable of str, optional
+        ``places.place_id`` values to keep; every place in Bolivia when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``place_id``, ``name``, ``kind``, ``department``, ``latitude``, ``longitude``,
+        ``events``; sorted by name.
+
+    """
+    places = loaders.load_places()
+    places = places[places.country == "Bolivia"]
+    if place_ids is not None:
+        wanted = list(place_ids)
+        unknown = sorted(set(wanted) - set(places.place_id))
+        if unknown:
+            raise ValueError(f"no place in Bolivia with id {', '.join(unknown)}")
+        places = places[places.place_id.isin(wanted)]
+    counts = loaders.load_events().place_id.value_counts()
+    out = places[["place_id", "name", "kind", "department", "latitude", "longitude"]].copy()
+    out["events"] = [int(counts.get(p, 0)) for p in out.place_id]
+    return out.sort_values(["name", "place_id"], ignore_index=True)
+
+
+def plot_places_map(
+    data: pd.DataFrame | None = None,
+    *,
+    place_ids: Iterable[str] | None = None,
+    lang: str = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Map of the nine departments with places marked and named.
+
+    Places that are less than about 5 km apart (a square and the palace beside it) share one marker
+    so that their names stay readable.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    """
+    check_lang(lang)
+    data = places_data(place_ids) if data is None else data
+    ax = _axes(ax, (6.5, 6.5))
+    for name, rings in sorted(_shapes().items()):
+        for pts in rings:
+            ax.add_patch(Polygon(pts, closed=True, facecolor="#f2f2f2", edgecolor="#777777", linewidth=0.8))
+        cx, cy = max(rings, key=len).mean(axis=0)
+        ax.text(cx, cy, name, ha="center", va="center", fontsize=9, color="#555555", style="italic")
+    groups: list[list[pd.Series]] = []
+    for _, row in data.sort_values(["events", "name"], ascending=[False, True]).iterrows():
+        for group in groups:
+            if abs(group[0].latitude - row.latitude) < 0.05 and abs(group[0].longitude - row.longitude) < 0.05:
+                group.append(row)
+                break
+        else:
+            groups.append([row])
+    for group in groups:
+        head = group[0]
+        ax.plot(head.longitude, head.latitude, "o", color=OKABE_ITO[5], markersize=5, markeredgecolor="black", zorder=3)
+        ax.annotate(
+            " / ".join(str(r["name"]) for r in group),
+            (head.longitude, head.latitude),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=7,
+        )
+    ax.set_xlim(-70, -57.3)
+    ax.set_ylim(-23.1, -9.5)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(word("places_title", lang))
+    return ax
+
+
+def describe_places_map(
+    data: pd.DataFrame | None = None, *, place_ids: Iterable[str] | None = None, lang: str = "en"
+) -> str:
+    """Text alternative for :func:`plot_places_map`: every place with its department."""
+    data = places_data(place_ids) if data is None else data
+    items = "; ".join(f"{r.name} ({r.department})" for r in data.itertuples())
+    if lang == "en":
+        return f"Map of Bolivia's nine departments with {len(data)} places marked: {items}."
+    return f"Mapa de los nueve departamentos de Bolivia con {len(data)} lugares marcados: {items}."
+
+
 # -- 4. timeline ----------------------------------------------------------------------------------
 
 
