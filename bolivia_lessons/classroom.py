@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,3 +182,85 @@ def export_html(folder: Path | str, audience: str = "student") -> list[Path]:
         page.write_text(body, encoding="utf-8")
         pages.append(page)
     return pages
+
+
+def lesson_outline(path: Path) -> dict[str, Any]:
+    """What a lesson's title cell says: number, title, duration, prerequisites, objectives, question.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A lesson notebook.
+
+    Returns
+    -------
+    dict
+        Keys ``file``, ``number``, ``title``, ``minutes``, ``before``, ``objectives`` (list) and
+        ``question``.
+
+    """
+    nb = read_notebook(path)
+    text = "".join(nb["cells"][0]["source"])
+    title = re.search(r"^# Lesson (\d+) · (.+)$", text, flags=re.M)
+    timing = re.search(r"\*\*Estimated time:\*\* (\d+) minutes · \*\*Before this lesson:\*\* (.+)$", text, flags=re.M)
+    question = re.search(r"^> \*\*(.+)\*\*\s*$", text, flags=re.M)
+    if not (title and timing and question):
+        raise ValueError(f"{path.name}: the first cell lacks the title, timing or guiding question lines")
+    objectives = re.findall(r"^\d+\. (.+)$", text.split("### Learning objectives", 1)[-1], flags=re.M)
+    return {
+        "file": path.name,
+        "number": int(title.group(1)),
+        "title": title.group(2).strip(),
+        "minutes": int(timing.group(1)),
+        "before": timing.group(2).strip(),
+        "objectives": objectives,
+        "question": question.group(1).strip(),
+    }
+
+
+def teachers_guide() -> str:
+    """The teacher's guide (Markdown), built from the lessons and the self-check questions.
+
+    Built, not written by hand, so that it cannot drift from the lessons: a test compares
+    ``notebooks/TEACHERS_GUIDE.md`` with this text.
+    """
+    from .loaders import load_quiz_questions
+
+    quiz = load_quiz_questions()
+    out = [
+        "# Teacher's guide",
+        "",
+        "<!-- Generated from the lessons by `bolivia-lessons guide notebooks/TEACHERS_GUIDE.md`; do not edit. -->",
+        "",
+        "Ten lessons of about 30–55 minutes each. Every lesson has a guiding question, a narrative in short",
+        "cells, at least one chart and one explorer, a source-reading activity (sourcing, corroboration,",
+        "close reading), self-check questions with immediate feedback, a summary, and teacher notes with",
+        "suggested answers in cells tagged `teacher`, which the student copy leaves out.",
+        "",
+        "| lesson | time | before it | guiding question |",
+        "|---|---|---|---|",
+    ]
+    outlines = [lesson_outline(p) for p in lesson_paths()]
+    for o in outlines:
+        out.append(f"| {o['number']:02d} {o['title']} | {o['minutes']} min | {o['before']} | {o['question']} |")
+    out += ["", f"Total: {sum(o['minutes'] for o in outlines)} minutes.", ""]
+    for o in outlines:
+        out += [f"## {o['number']:02d} · {o['title']}", "", f"`{o['file']}` · {o['minutes']} minutes", ""]
+        out += ["Objectives:", ""] + [f"{i}. {text}" for i, text in enumerate(o["objectives"], 1)] + [""]
+        mine = quiz[quiz.lesson_id == o["number"]]
+        out += ["Self-check questions:", ""]
+        out += [f"- {q.question_en} *({q.kind})*" for q in mine.itertuples()] + [""]
+    out += [
+        "## Running a class",
+        "",
+        "1. Install once (see the README), or use the `.binder/` configuration on Binder or a JupyterHub.",
+        "2. Each learner runs `bolivia-lessons lab` and works in their own copy; running it again never",
+        "   overwrites their work.",
+        "3. Keep the teacher copy (`bolivia-lessons export --teacher DIR`) for yourself; present a lesson",
+        "   without code with `bolivia-lessons present NN`; print with `bolivia-lessons html DIR`.",
+        "4. To add local events or sources, put CSV files of your own in a folder, check them with",
+        "   `bolivia-lessons validate FOLDER`, and set `BOLIVIA_LESSONS_EXTRA=FOLDER` before starting",
+        "   JupyterLab (the README explains the format).",
+        "",
+    ]
+    return "\n".join(out)

@@ -84,6 +84,18 @@ def _html(args: argparse.Namespace) -> int:
     return 0
 
 
+def _guide(args: argparse.Namespace) -> int:
+    from .classroom import teachers_guide
+
+    text = teachers_guide()
+    if args.file is None:
+        print(text)
+    else:
+        args.file.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.file}")
+    return 0
+
+
 def _present(args: argparse.Namespace) -> int:
     from .classroom import find_lesson, for_audience, read_notebook
 
@@ -171,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     pr.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     pr.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     pr.set_defaults(run=_present)
+
+    gd = sub.add_parser("guide", help="print (or write to FILE) the teacher's guide built from the lessons")
+    gd.add_argument("file", nargs="?", type=Path, help="where to write it (default: print)")
+    gd.set_defaults(run=_guide)
 
     args, rest = parser.parse_known_args(argv)
     if rest and args.command != "lab":

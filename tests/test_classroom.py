@@ -120,3 +120,13 @@ def test_binder_configuration_installs_the_package_and_opens_lesson_00() -> None
     assert subprocess.run(["bash", "-n", str(root / ".binder" / "postBuild")]).returncode == 0
     assert (root / "CITATION.cff").exists() and "Natural Earth" in (root / "data" / "LICENSE.md").read_text()
     assert sys.version_info >= (3, 10)
+
+
+def test_teachers_guide_is_current_and_covers_every_lesson() -> None:
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "notebooks" / "TEACHERS_GUIDE.md").read_text(encoding="utf-8")
+    assert guide == classroom.teachers_guide(), "regenerate: bolivia-lessons guide notebooks/TEACHERS_GUIDE.md"
+    for lesson in LESSONS:
+        outline = classroom.lesson_outline(lesson)
+        assert outline["minutes"] >= 20 and len(outline["objectives"]) >= 3 and outline["question"].endswith("?")
+        assert f"`{lesson.name}` · {outline['minutes']} minutes" in guide

@@ -36,6 +36,8 @@ def text_of(nb: dict, cell_type: str | None = None) -> str:
 def test_there_is_one_notebook_per_lesson() -> None:
     numbers = [int(p.name[:2]) for p in NOTEBOOKS]
     assert numbers == sorted(bl.load_lessons().lesson_id.tolist())
+    slugs = bl.load_lessons().set_index("lesson_id").slug
+    assert [p.name for p in NOTEBOOKS] == [f"{n:02d}_{slugs[n]}.ipynb" for n in numbers]
     for p in NOTEBOOKS:
         assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name), p.name
 
