@@ -138,8 +138,11 @@ def test_votes_that_do_not_add_up(data_copy: Path) -> None:
 def test_vote_parts_that_do_not_add_up(data_copy: Path) -> None:
     rows = read_rows(data_copy / "elections.csv")
     head = rows[0]
-    i = next(i for i, r in enumerate(rows) if r[0] == "1956_general")
-    rows[i][head.index("votes_cast")] = str(int(rows[i][head.index("votes_cast")]) + 1)
+    i = next(i for i, r in enumerate(rows) if r[0] == "1966_general")
+    cast, valid = int(rows[i][head.index("votes_cast")]), int(rows[i][head.index("valid_votes")])
+    # give every part, then make them miss the total by one
+    rows[i][head.index("blank_votes")] = str(cast - valid)
+    rows[i][head.index("null_votes")] = "1"
     write_rows(data_copy / "elections.csv", rows)
     p = only_problem()
     assert (Path(p.file).name, p.row, p.column) == ("elections.csv", i + 1, "votes_cast")
