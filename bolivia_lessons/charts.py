@@ -682,14 +682,34 @@ def plot_timeline(
             zorder=3,
         )
     if few:
-        for e in data.itertuples():
+        # Titles are placed greedily: each goes on the lowest line above its row where it does not
+        # overlap any title already placed, on this row or the next (four events share 9 April 1952);
+        # titles in the right third of the axis run leftwards. Sizes are estimated in points from the
+        # figure size and the character count (7-pt text), which is enough to keep them apart.
+        axes_pt = ax.figure.get_figwidth() * 72 * 0.8
+        row_pt = ax.figure.get_figheight() * 72 * 0.8 / (len(cats) + 1.4)
+        placed: list[tuple[float, float, float, float]] = []
+        for e in data.sort_values(["start", "event_id"]).itertuples():
+            title = getattr(e, f"title_{lang}")
+            where = (e.start - lo) / (hi - lo) * axes_pt
+            width = len(title) * 7 * 0.55
+            right = where > 0.66 * axes_pt
+            x0, x1 = (where - 4 - width, where - 4) if right else (where + 4, where + 4 + width)
+            row, level = rows[str(e.category)], 0
+            y = row * row_pt + 6
+            while any(x0 < b1 and b0 < x1 and y < c1 and c0 < y + 8 for b0, b1, c0, c1 in placed):
+                level += 1
+                y = row * row_pt + 6 + 9 * level
+            placed.append((x0, x1, y, y + 8))
             ax.annotate(
-                getattr(e, f"title_{lang}"),
-                (e.start, rows[str(e.category)]),
-                xytext=(4, 6),
+                title,
+                (e.start, row),
+                xytext=(-4 if right else 4, 6 + 9 * level),
                 textcoords="offset points",
+                ha="right" if right else "left",
                 fontsize=7,
-                rotation=15,
+                # a raised title gets a thin line down to its event
+                arrowprops={"arrowstyle": "-", "color": "0.55", "linewidth": 0.5} if level else None,
             )
     ax.set_yticks(list(rows.values()), [word(c, lang) for c in rows])
     ax.set_ylim(-0.6, len(cats) + 0.8)

@@ -122,6 +122,26 @@ def test_timeline_zooms_to_days() -> None:
     assert ax.get_title() == "Events, 1952-04-08 to 1952-04-12"
 
 
+@pytest.mark.parametrize(("start", "end"), [("1952-04-08", "1952-04-12"), ("1969", "1971-12-31")])
+def test_timeline_titles_do_not_overlap(start: str, end: str) -> None:
+    # four events share 9 April 1952: their titles must be stacked, not printed on top of each other
+    ax = charts.plot_timeline(start=start, end=end)
+    ax.figure.canvas.draw()  # places every title where it is drawn
+    renderer = ax.figure.canvas.get_renderer()
+    titles = [t for t in ax.texts if isinstance(t, matplotlib.text.Annotation)]
+    assert len(titles) == len(charts.timeline_data(start, end))
+    # the text itself, not the leader line that a raised title draws down to its event
+    boxes = [matplotlib.text.Text.get_window_extent(t, renderer) for t in titles]
+    overlapping = [
+        (titles[i].get_text(), titles[j].get_text())
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
+    assert overlapping == []
+    plt.close(ax.figure)
+
+
 def test_timeline_filters_and_describes() -> None:
     data = charts.timeline_data(categories=["coup"])
     assert set(data.category.astype(str)) == {"coup"}
