@@ -50,7 +50,15 @@ def _lab(args: argparse.Namespace) -> int:
     print("\n".join(report.lines()))
     if args.copy_only:
         return 0
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={args.folder.resolve()}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={args.folder.resolve()}",
+        # classroom machines are often offline: do not fetch JupyterLab's news or look for updates
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     first = sorted(report.added + report.kept_changed + report.kept_unchanged)
     if first:
         cmd.append(str(args.folder.resolve() / first[0]))

@@ -130,6 +130,10 @@ def svg_text(explorer) -> str:
 
 def shot(page, explorer, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # JupyterLab asks once whether to show its news; answer no so the toast does not cover the explorer
+    no = page.locator(".jp-toast-button", has_text="No")
+    if no.count():
+        no.first.evaluate("button => button.click()")  # the toast is still sliding in
     explorer.scroll_into_view_if_needed()
     explorer.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 

@@ -42,6 +42,19 @@ def test_lab_adds_missing_lessons_and_never_overwrites_an_edit(tmp_path: Path, c
     assert second.exists()
 
 
+def test_lab_opens_the_first_lesson_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr("subprocess.call", lambda cmd: calls.append(cmd) or 0)
+    assert main(["lab", str(tmp_path / "class"), "--port=9999"]) == 0
+    (cmd,) = calls
+    assert cmd[1:3] == ["-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={(tmp_path / 'class').resolve()}" in cmd
+    # nothing is fetched: no news feed, no update check
+    assert "--LabApp.news_url=None" in cmd
+    assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in cmd
+    assert cmd[-2:] == [str((tmp_path / "class" / LESSONS[0].name).resolve()), "--port=9999"]
+
+
 def test_student_copy_leaves_out_teacher_cells_and_teacher_copy_keeps_them(tmp_path: Path) -> None:
     assert main(["export", "--student", str(tmp_path / "s"), "--teacher", str(tmp_path / "t")]) == 0
     for lesson in LESSONS:
