@@ -12,6 +12,7 @@ colour blindness; the map uses the ``cividis`` colour map for the same reason.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -524,6 +525,15 @@ def plot_places_map(
     check_lang(lang)
     data = places_data(place_ids) if data is None else data
     ax = _axes(ax, (6.5, 6.5))
+    # Names are placed greedily in points: each takes the first of a few positions around its marker
+    # that does not cover a name already placed (Cochabamba and Sacaba are only 13 km apart).
+    x_lim, y_lim = (-70.0, -57.3), (-23.1, -9.5)
+    # the map keeps equal aspect, so the tighter of the two directions sets the scale
+    pt_per_degree = min(
+        ax.figure.get_figwidth() * 72 * 0.95 / (x_lim[1] - x_lim[0]),
+        ax.figure.get_figheight() * 72 * 0.95 / (y_lim[1] - y_lim[0]),
+    )
+    placed: list[tuple[float, float, float, float]] = []
     for name, rings in sorted(_shapes().items()):
         for pts in rings:
             ax.add_patch(Polygon(pts, closed=True, facecolor="#f2f2f2", edgecolor="#777777", linewidth=0.8))
@@ -540,15 +550,31 @@ def plot_places_map(
     for group in groups:
         head = group[0]
         ax.plot(head.longitude, head.latitude, "o", color=OKABE_ITO[5], markersize=5, markeredgecolor="black", zorder=3)
+        # long names (a merged group, a mining district) go on two or three short lines
+        label = textwrap.fill(" / ".join(str(r["name"]) for r in group), 24, break_long_words=False)
+        lines = label.split("\n")
+        x, y = head.longitude * pt_per_degree, head.latitude * pt_per_degree
+        width = max(len(line) for line in lines) * 7 * 0.55
+        # right and left of the marker, then ever further above and below it
+        for dx, dy in [(side, level) for level in (3, -10, 13, -20, 23, -30, 33, -40) for side in (4, -4)]:
+            dy = dy if dy > 0 else dy - 8.5 * (len(lines) - 1)  # a label below its marker hangs down
+            x0 = x + dx if dx > 0 else x + dx - width
+            box = (x0 - 2, x0 + width + 2, y + dy - 3, y + dy + 1 + 8.5 * len(lines))
+            if not any(box[0] < b1 and b0 < box[1] and box[2] < c1 and c0 < box[3] for b0, b1, c0, c1 in placed):
+                break
+        placed.append(box)
         ax.annotate(
-            " / ".join(str(r["name"]) for r in group),
+            label,
             (head.longitude, head.latitude),
-            xytext=(4, 3),
+            xytext=(dx, dy),
             textcoords="offset points",
+            ha="left" if dx > 0 else "right",
             fontsize=7,
+            # a name moved away from its marker gets a thin line back to it
+            arrowprops={"arrowstyle": "-", "color": "0.55", "linewidth": 0.5} if abs(dy) > 10 else None,
         )
-    ax.set_xlim(-70, -57.3)
-    ax.set_ylim(-23.1, -9.5)
+    ax.set_xlim(*x_lim)
+    ax.set_ylim(*y_lim)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(word("places_title", lang))

@@ -142,6 +142,23 @@ def test_timeline_titles_do_not_overlap(start: str, end: str) -> None:
     plt.close(ax.figure)
 
 
+def test_place_names_on_the_map_do_not_overlap() -> None:
+    ax = charts.plot_places_map()
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    names = [t for t in ax.texts if isinstance(t, matplotlib.text.Annotation)]
+    assert len(names) >= 10
+    boxes = [matplotlib.text.Text.get_window_extent(t, renderer) for t in names]  # without leader lines
+    overlapping = [
+        (names[i].get_text(), names[j].get_text())
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
+    assert overlapping == []
+    plt.close(ax.figure)
+
+
 def test_timeline_filters_and_describes() -> None:
     data = charts.timeline_data(categories=["coup"])
     assert set(data.category.astype(str)) == {"coup"}
