@@ -188,9 +188,11 @@ def _figure(size: tuple[float, float], margins: tuple[float, float, float, float
     """A figure with fixed margins (left, right, top, bottom, in inches).
 
     Fixed margins instead of matplotlib's constrained layout: an explorer redraws on every control
-    change, and working out the layout each time costs about as much as drawing the chart.
+    change, and working out the layout each time costs about as much as drawing the chart. The
+    figure is made without pyplot, which would register (and later have to close) a window for it.
     """
-    fig, ax = plt.subplots(figsize=size)
+    fig = Figure(figsize=size)
+    ax = fig.add_subplot()
     width, height = size
     left, right, top, bottom = margins
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
