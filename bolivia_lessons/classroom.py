@@ -17,6 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from .paths import notebooks_dir
+from .text import check_lang
+
+__all__ = [
+    "AUDIENCES",
+    "TEACHER_TAG",
+    "CopyReport",
+    "HtmlReport",
+    "copy_lessons",
+    "export_html",
+    "find_lesson",
+    "for_audience",
+    "lesson_paths",
+    "lesson_title",
+    "read_notebook",
+]
 
 #: Cell tag marking teacher notes and suggested answers, left out of student copies.
 TEACHER_TAG = "teacher"
@@ -25,33 +40,57 @@ AUDIENCES = ("student", "teacher")
 
 @dataclass
 class CopyReport:
-    """What a copy did: files added, and files that already existed and were kept."""
+    """What a copy did, file by file.
+
+    ``added``: new lessons copied. ``kept_unchanged``: already there and the same as shipped.
+    ``kept_changed``: already there with the learner's own changes (never touched). ``outdated``:
+    untouched since copied, but the package now ships a newer version (offered, not applied).
+    ``updated``: such copies replaced by the newer version because an update was asked for.
+    ``blocked``: could not be copied (a folder in the way, no permission), with the reason.
+    """
 
     folder: Path
     added: list[str] = field(default_factory=list)
     kept_unchanged: list[str] = field(default_factory=list)
     kept_changed: list[str] = field(default_factory=list)
+    outdated: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+    @property
+    def present(self) -> list[str]:
+        """Every lesson now in the folder, by file name."""
+        return sorted(self.added + self.kept_unchanged + self.kept_changed + self.outdated + self.updated)
 
     def lines(self) -> list[str]:
-        """A short account for the terminal, naming every file kept."""
+        """A short account for the terminal, naming every file kept, offered or refused."""
         out = [f"Lessons in {self.folder}:"]
         if self.added:
             out.append(f"  added {len(self.added)}: {', '.join(self.added)}")
+        if self.updated:
+            out.append(f"  updated {len(self.updated)} you had not changed: {', '.join(self.updated)}")
         if self.kept_changed:
             out.append(f"  kept {len(self.kept_changed)} that you have changed: {', '.join(self.kept_changed)}")
         if self.kept_unchanged:
             out.append(f"  kept {len(self.kept_unchanged)} already there: {', '.join(self.kept_unchanged)}")
-        if not (self.added or self.kept_changed or self.kept_unchanged):
+        if self.outdated:
+            out.append(
+                f"  a newer version of {len(self.outdated)} you have not changed is available: "
+                f"{', '.join(self.outdated)} (run again with --update to get it; changed lessons are never touched)"
+            )
+        for line in self.blocked:
+            out.append(f"  not copied: {line}")
+        if not (self.present or self.blocked):
             out.append("  no lessons found to copy")
         return out
 
 
-def lesson_paths() -> list[Path]:
-    """The shipped lesson notebooks, in lesson order."""
-    return sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+def lesson_paths(lang: str = "en") -> list[Path]:
+    """The shipped lesson notebooks of one edition, in lesson order."""
+    return sorted((notebooks_dir() / check_lang(lang)).glob("[0-9][0-9]_*.ipynb"))
 
 
-def find_lesson(number: int | str) -> Path:
+def find_lesson(number: int | str, lang: str = "en") -> Path:
     """The shipped notebook of lesson ``number`` (``5`` or ``"05"``).
 
     Raises
@@ -60,12 +99,20 @@ def find_lesson(number: int | str) -> Path:
         If there is no such lesson.
 
     """
-    prefix = f"{int(number):02d}_"
-    for path in lesson_paths():
+    names = ", ".join(p.name[:2] for p in lesson_paths(lang))
+    try:
+        prefix = f"{int(number):02d}_"
+    except ValueError:
+        raise ValueError(f"no lesson {number!r}; the lessons are {names}") from None
+    for path in lesson_paths(lang):
         if path.name.startswith(prefix):
             return path
-    names = ", ".join(p.name[:2] for p in lesson_paths())
     raise ValueError(f"no lesson {number!r}; the lessons are {names}")
+
+
+def lesson_title(path: Path) -> str:
+    """A built lesson's title, as the build wrote it from the ``lessons`` table ("Lesson 5 · …")."""
+    return str(read_notebook(path).get("metadata", {}).get("title", path.stem))
 
 
 def read_notebook(path: Path) -> dict[str, Any]:
@@ -107,11 +154,23 @@ def _digest(nb: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps([c["source"] for c in nb["cells"]], ensure_ascii=False).encode()).hexdigest()
 
 
-def copy_lessons(folder: Path | str, audience: str = "student") -> CopyReport:
+#: Where a copy records what was copied, so a later run can tell an untouched copy from an edited one.
+COPIED_KEY = "copied_digest"
+
+
+def _meta(nb: dict[str, Any]) -> dict[str, Any]:
+    return nb.setdefault("metadata", {}).setdefault("bolivia_lessons", {})
+
+
+def copy_lessons(
+    folder: Path | str, audience: str = "student", lang: str = "en", *, update: bool = False
+) -> CopyReport:
     """Copy every lesson into ``folder`` for ``audience``, adding only what is missing.
 
-    A notebook already in ``folder`` is never overwritten. The report says which ones were kept
-    and whether they differ from the lesson as shipped (a learner's edits).
+    A notebook the learner has changed is never overwritten. Each copy records a digest of what
+    was copied, so a later run can tell a copy nobody has touched from an edited one: when the
+    package ships a newer version of a lesson, an untouched copy is reported as ``outdated`` and,
+    with ``update=True``, replaced.
 
     Parameters
     ----------
@@ -119,36 +178,85 @@ def copy_lessons(folder: Path | str, audience: str = "student") -> CopyReport:
         The working folder; created if needed.
     audience : {"student", "teacher"}
         Which copy to make (see :func:`for_audience`).
+    lang : {"en", "es"}
+        The edition.
+    update : bool
+        Replace untouched copies of lessons that have changed since they were copied.
 
     Returns
     -------
     CopyReport
 
+    Raises
+    ------
+    OSError
+        If ``folder`` cannot be created (it is a file, or the parent is read-only).
+
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(f"{folder} is a file, not a folder; choose a folder for the lessons")
     folder.mkdir(parents=True, exist_ok=True)
     report = CopyReport(folder)
-    for source in lesson_paths():
+    for source in lesson_paths(lang):
         fresh = for_audience(read_notebook(source), audience)
+        _meta(fresh)[COPIED_KEY] = _digest(fresh)
         target = folder / source.name
-        if not target.exists():
-            _write(fresh, target)
-            report.added.append(source.name)
+        if target.is_dir() or (target.exists() and not target.is_file()):
+            report.blocked.append(f"{source.name} (a folder of that name is in the way; rename it to get the lesson)")
             continue
+        status = "added"
+        if target.exists():
+            status = _compare(target, fresh)
+            if status == "outdated" and update:
+                status = "updated"
+            if status != "updated":
+                getattr(report, status).append(source.name)
+                continue
         try:
-            same = _digest(read_notebook(target)) == _digest(fresh)
-        except (ValueError, KeyError):  # not a notebook we can read: certainly the learner's
-            same = False
-        (report.kept_unchanged if same else report.kept_changed).append(source.name)
+            _write(fresh, target)
+        except OSError as exc:  # a read-only folder, a full disk: say so and go on with the others
+            report.blocked.append(f"{source.name} ({exc.strerror or exc})")
+            continue
+        getattr(report, status).append(source.name)
     return report
 
 
-def export_html(folder: Path | str, audience: str = "student") -> list[Path]:
+def _compare(target: Path, fresh: dict[str, Any]) -> str:
+    """How a learner's existing copy stands against the lesson as shipped now."""
+    try:
+        mine = read_notebook(target)
+        digest = _digest(mine)
+    except (OSError, ValueError, KeyError, TypeError):  # not a notebook we can read: certainly the learner's
+        return "kept_changed"
+    if digest == _digest(fresh):
+        return "kept_unchanged"
+    copied = mine.get("metadata", {}).get("bolivia_lessons", {}).get(COPIED_KEY) if isinstance(mine, dict) else None
+    # untouched since copied (its cells are what was copied) but the package now ships another version
+    return "outdated" if copied == digest else "kept_changed"
+
+
+#: Marks a page written by :func:`export_html`; only such a page is ever replaced.
+GENERATOR = '<meta name="generator" content="bolivia-lessons html">'
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", flags=re.S | re.I)
+
+
+@dataclass
+class HtmlReport:
+    """Pages written, and pages left alone because someone else's file has that name."""
+
+    written: list[Path] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def export_html(folder: Path | str, audience: str = "student", lang: str = "en") -> HtmlReport:
     """Write a static HTML page of every lesson, with its stored outputs, for reading and printing.
 
     Code cells are left out (a reader needs the text, the tables and the charts, each chart with
     its text alternative); explorers and quizzes need a kernel, so the page names the notebook to
-    open instead. Existing pages are replaced: they are generated, never edited by hand.
+    open instead. The pages are static and offline: every script is removed (the lessons need
+    none, and nbconvert's templates would otherwise load MathJax, require.js and mermaid from a
+    CDN). A page this command wrote before is replaced; any other file of the same name is not.
 
     Parameters
     ----------
@@ -156,21 +264,33 @@ def export_html(folder: Path | str, audience: str = "student") -> list[Path]:
         Where the ``NN_slug.html`` pages go; created if needed.
     audience : {"student", "teacher"}
         Whether teacher notes are included.
+    lang : {"en", "es"}
+        The edition.
 
     Returns
     -------
-    list of pathlib.Path
-        The pages written.
+    HtmlReport
+
+    Raises
+    ------
+    NotADirectoryError
+        If ``folder`` is a file.
 
     """
     import nbformat
     from nbconvert import HTMLExporter
 
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(f"{folder} is a file, not a folder; choose a folder for the pages")
     folder.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    pages = []
-    for source in lesson_paths():
+    report = HtmlReport()
+    for source in lesson_paths(lang):
+        page = folder / f"{source.stem}.html"
+        if page.exists() and not _generated(page):
+            report.refused.append(f"{page.name} (a file of that name, not made by this command, is already there)")
+            continue
         nb = for_audience(read_notebook(source), audience)
         for cell in nb["cells"]:
             if cell["cell_type"] == "code" and "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
@@ -178,89 +298,19 @@ def export_html(folder: Path | str, audience: str = "student") -> list[Path]:
                 cell["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {"text/markdown": note}}]
         nb.get("metadata", {}).pop("widgets", None)
         body, _ = exporter.from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))
-        page = folder / f"{source.stem}.html"
-        page.write_text(body, encoding="utf-8")
-        pages.append(page)
-    return pages
+        body = _SCRIPT.sub("", body).replace("<head>", f"<head>\n{GENERATOR}", 1)
+        try:
+            page.write_text(body, encoding="utf-8")
+        except OSError as exc:
+            report.refused.append(f"{page.name} ({exc.strerror or exc})")
+            continue
+        report.written.append(page)
+    return report
 
 
-def lesson_outline(path: Path) -> dict[str, Any]:
-    """What a lesson's title cell says: number, title, duration, prerequisites, objectives, question.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        A lesson notebook.
-
-    Returns
-    -------
-    dict
-        Keys ``file``, ``number``, ``title``, ``minutes``, ``before``, ``objectives`` (list) and
-        ``question``.
-
-    """
-    nb = read_notebook(path)
-    text = "".join(nb["cells"][0]["source"])
-    title = re.search(r"^# Lesson (\d+) · (.+)$", text, flags=re.M)
-    timing = re.search(r"\*\*Estimated time:\*\* (\d+) minutes · \*\*Before this lesson:\*\* (.+)$", text, flags=re.M)
-    question = re.search(r"^> \*\*(.+)\*\*\s*$", text, flags=re.M)
-    if not (title and timing and question):
-        raise ValueError(f"{path.name}: the first cell lacks the title, timing or guiding question lines")
-    objectives = re.findall(r"^\d+\. (.+)$", text.split("### Learning objectives", 1)[-1], flags=re.M)
-    return {
-        "file": path.name,
-        "number": int(title.group(1)),
-        "title": title.group(2).strip(),
-        "minutes": int(timing.group(1)),
-        "before": timing.group(2).strip(),
-        "objectives": objectives,
-        "question": question.group(1).strip(),
-    }
-
-
-def teachers_guide() -> str:
-    """The teacher's guide (Markdown), built from the lessons and the self-check questions.
-
-    Built, not written by hand, so that it cannot drift from the lessons: a test compares
-    ``notebooks/TEACHERS_GUIDE.md`` with this text.
-    """
-    from .loaders import load_quiz_questions
-
-    quiz = load_quiz_questions()
-    out = [
-        "# Teacher's guide",
-        "",
-        "<!-- Generated from the lessons by `bolivia-lessons guide notebooks/TEACHERS_GUIDE.md`; do not edit. -->",
-        "",
-        "Ten lessons of about 30–55 minutes each. Every lesson has a guiding question, a narrative in short",
-        "cells, at least one chart and one explorer, a source-reading activity (sourcing, corroboration,",
-        "close reading), self-check questions with immediate feedback, a summary, and teacher notes with",
-        "suggested answers in cells tagged `teacher`, which the student copy leaves out.",
-        "",
-        "| lesson | time | before it | guiding question |",
-        "|---|---|---|---|",
-    ]
-    outlines = [lesson_outline(p) for p in lesson_paths()]
-    for o in outlines:
-        out.append(f"| {o['number']:02d} {o['title']} | {o['minutes']} min | {o['before']} | {o['question']} |")
-    out += ["", f"Total: {sum(o['minutes'] for o in outlines)} minutes.", ""]
-    for o in outlines:
-        out += [f"## {o['number']:02d} · {o['title']}", "", f"`{o['file']}` · {o['minutes']} minutes", ""]
-        out += ["Objectives:", ""] + [f"{i}. {text}" for i, text in enumerate(o["objectives"], 1)] + [""]
-        mine = quiz[quiz.lesson_id == o["number"]]
-        out += ["Self-check questions:", ""]
-        out += [f"- {q.question_en} *({q.kind})*" for q in mine.itertuples()] + [""]
-    out += [
-        "## Running a class",
-        "",
-        "1. Install once (see the README), or use the `.binder/` configuration on Binder or a JupyterHub.",
-        "2. Each learner runs `bolivia-lessons lab` and works in their own copy; running it again never",
-        "   overwrites their work.",
-        "3. Keep the teacher copy (`bolivia-lessons export --teacher DIR`) for yourself; present a lesson",
-        "   without code with `bolivia-lessons present NN`; print with `bolivia-lessons html DIR`.",
-        "4. To add local events or sources, put CSV files of your own in a folder, check them with",
-        "   `bolivia-lessons validate FOLDER`, and set `BOLIVIA_LESSONS_EXTRA=FOLDER` before starting",
-        "   JupyterLab (the README explains the format).",
-        "",
-    ]
-    return "\n".join(out)
+def _generated(page: Path) -> bool:
+    try:
+        with page.open(encoding="utf-8", errors="replace") as fh:
+            return GENERATOR in fh.read(4000)
+    except OSError:
+        return False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+__all__ = ["DataError", "Problem"]
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -11,57 +11,17 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import loaders
-from .text import check_lang
+from .text import citation, resolve_lang, word
 
-_HEADS = {
-    "en": {
-        "date": "Date",
-        "event": "Event",
-        "category": "Category",
-        "place": "Place",
-        "author": "Author",
-        "title": "Title",
-        "publication": "Publication",
-        "year": "Year",
-        "kind": "Kind",
-        "perspective": "Perspective",
-        "partisan": "Partisan?",
-        "source": "Source",
-        "says": "Says",
-        "accepted": "Adopted?",
-        "note": "Note",
-        "term": "Term",
-        "definition": "Definition",
-        "events": "Events cited",
-    },
-    "es": {
-        "date": "Fecha",
-        "event": "Acontecimiento",
-        "category": "Categoría",
-        "place": "Lugar",
-        "author": "Autor",
-        "title": "Título",
-        "publication": "Publicación",
-        "year": "Año",
-        "kind": "Tipo",
-        "perspective": "Perspectiva",
-        "partisan": "¿Partidaria?",
-        "source": "Fuente",
-        "says": "Dice",
-        "accepted": "¿Adoptada?",
-        "note": "Nota",
-        "term": "Término",
-        "definition": "Definición",
-        "events": "Acontecimientos citados",
-    },
-}
+__all__ = ["claim_table", "glossary", "lesson_events", "lesson_sources", "source_cards"]
 
 
-def _h(lang: str) -> dict[str, str]:
-    return _HEADS[check_lang(lang)]
+def _heads(lang: str, *keys: str) -> list[str]:
+    """Column headings: the catalogue's words for ``keys``."""
+    return [word(k, lang) for k in keys]
 
 
-def lesson_events(lesson_id: int, *, key_only: bool = False, lang: str = "en") -> pd.DataFrame:
+def lesson_events(lesson_id: int, *, key_only: bool = False, lang: str | None = None) -> pd.DataFrame:
     """The events of one lesson in date order: date, title, category and place.
 
     Parameters
@@ -70,28 +30,35 @@ def lesson_events(lesson_id: int, *, key_only: bool = False, lang: str = "en") -
         A ``lessons.lesson_id``.
     key_only : bool
         Only the turning points (``key_event``).
-    lang : {"en", "es"}
-        Language of titles and column names.
+    lang : {"en", "es"}, optional
+        Language of titles, categories and column names; the notebook's language when omitted.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``event_id``.
 
+    Examples
+    --------
+    >>> lesson_events(2, lang="es").columns.tolist()
+    ['Fecha', 'Acontecimiento', 'Categoría', 'Lugar']
+
     """
-    h = _h(lang)
+    lang = resolve_lang(lang)
     events = loaders.load_events()
     if lesson_id not in set(loaders.load_lessons().lesson_id):
         raise ValueError(f"no lesson {lesson_id!r}")
     chosen = events[(events.lesson_id == lesson_id) & (events.key_event | (not key_only))]
     places = loaders.load_places().set_index("place_id")["name"]
+    date, event, category, place = _heads(lang, "table.date", "table.event", "table.category", "table.place")
     out = pd.DataFrame(
         {
-            h["date"]: [_span(s, e) for s, e in zip(chosen.start_date, chosen.end_date)],
-            h["event"]: chosen[f"title_{lang}"],
-            h["category"]: chosen.category,
-            h["place"]: [places.get(p, "") if isinstance(p, str) else "" for p in chosen.place_id],
-        }
+            date: [_span(s, e) for s, e in zip(chosen.start_date, chosen.end_date)],
+            event: chosen[f"title_{lang}"],
+            category: [word(f"enum.events.category.{c}", lang) for c in chosen.category],
+            place: [places.get(p, "") if isinstance(p, str) else "" for p in chosen.place_id],
+        },
+        index=chosen.index,
     )
     out.index = pd.Index(chosen.event_id, name="event_id")
     return out
@@ -103,7 +70,7 @@ def _span(start: object, end: object) -> str:
     return f"{start} – {end}"
 
 
-def source_cards(source_ids: Sequence[str], *, lang: str = "en") -> pd.DataFrame:
+def source_cards(source_ids: Sequence[str], *, lang: str | None = None) -> pd.DataFrame:
     """Who wrote each source, where, when, what kind of source it is and from which perspective.
 
     The questions of sourcing, in a table: use it before reading what a source says.
@@ -112,42 +79,51 @@ def source_cards(source_ids: Sequence[str], *, lang: str = "en") -> pd.DataFrame
     ----------
     source_ids : sequence of str
         ``sources.source_id`` values, shown in this order.
-    lang : {"en", "es"}
-        Language of the column names.
+    lang : {"en", "es"}, optional
+        Language of the column names and kinds of source; the notebook's language when omitted.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``source_id``.
 
+    Examples
+    --------
+    >>> source_cards(["sagra_2004"], lang="es").loc["sagra_2004", "Tipo"]
+    'secundaria'
+
     """
-    h = _h(lang)
+    lang = resolve_lang(lang)
     sources = loaders.load_sources().set_index("source_id")
     unknown = [s for s in source_ids if s not in sources.index]
     if unknown:
         raise ValueError(f"unknown source ids: {', '.join(unknown)}")
     s = sources.loc[list(source_ids)]
+    author, title, publication, year, kind, perspective = _heads(
+        lang, "table.author", "table.title", "table.publication", "table.year", "table.kind", "table.perspective"
+    )
     return pd.DataFrame(
         {
-            h["author"]: s.author,
-            h["title"]: s.title,
-            h["publication"]: s.publication,
-            h["year"]: s.year.astype("string").fillna("?"),
-            h["kind"]: s.kind,
-            h["perspective"]: s.perspective,
-        }
+            author: s.author,
+            title: s.title,
+            publication: s.publication,
+            year: s.year.astype("string").fillna("?"),
+            kind: [word(f"enum.sources.kind.{k}", lang) for k in s.kind],
+            perspective: s.perspective,
+        },
+        index=s.index,
     )
 
 
-def lesson_sources(lesson_id: int, *, lang: str = "en") -> pd.DataFrame:
+def lesson_sources(lesson_id: int, *, lang: str | None = None) -> pd.DataFrame:
     """Every source cited by a lesson's events, with how many of those events each one supports.
 
     Parameters
     ----------
     lesson_id : int
         A ``lessons.lesson_id``.
-    lang : {"en", "es"}
-        Language of the column names.
+    lang : {"en", "es"}, optional
+        Language of the column names and kinds of source; the notebook's language when omitted.
 
     Returns
     -------
@@ -155,64 +131,72 @@ def lesson_sources(lesson_id: int, *, lang: str = "en") -> pd.DataFrame:
         Indexed by ``source_id``, most-cited first, then by author.
 
     """
+    lang = resolve_lang(lang)
     events = loaders.load_events()
     ids = set(events.event_id[events.lesson_id == lesson_id])
     links = loaders.load_event_sources()
     counts = links[links.event_id.isin(ids)].groupby("source_id").size()
     cards = source_cards(list(counts.index), lang=lang)
-    cards.insert(0, _h(lang)["events"], counts.loc[cards.index].to_numpy())
-    author = _h(lang)["author"]
+    cards.insert(0, word("table.events", lang), counts.loc[cards.index].to_numpy())
+    author = word("table.author", lang)
     order = sorted(cards.index, key=lambda s: (-counts[s], str(cards.loc[s, author]).lower(), s))
     return cards.loc[order]
 
 
-def claim_table(claim_id: str, *, lang: str = "en") -> pd.DataFrame:
+def claim_table(claim_id: str, *, lang: str | None = None) -> pd.DataFrame:
     """Every version of one disputed date, figure or name, side by side with its source.
 
     Parameters
     ----------
     claim_id : str
         A ``claims.claim_id``.
-    lang : {"en", "es"}
-        Language of notes and column names.
+    lang : {"en", "es"}, optional
+        Language of notes and column names; the notebook's language when omitted.
 
     Returns
     -------
     pandas.DataFrame
         One row per version; the question is in ``DataFrame.attrs["question"]``.
 
+    Examples
+    --------
+    >>> claim_table("cob_founding_date", lang="en").columns.tolist()
+    ['Source', 'Perspective', 'Says', 'Adopted?', 'Note']
+
     """
-    h = _h(lang)
+    lang = resolve_lang(lang)
     claims = loaders.load_claims().set_index("claim_id")
     if claim_id not in claims.index:
         raise ValueError(f"no claim {claim_id!r}")
     versions = loaders.load_claim_versions()
     v = versions[versions.claim_id == claim_id].merge(loaders.load_sources(), on="source_id")
-    yes, no = ("yes", "no") if lang == "en" else ("sí", "no")
+    yes, no = word("table.yes", lang), word("table.no", lang)
+    source, perspective, says, accepted, note = _heads(
+        lang, "table.source", "table.perspective", "table.says", "table.accepted", "table.note"
+    )
     out = pd.DataFrame(
         {
-            h["source"]: [
-                f"{a}, {t} ({y})" if pd.notna(y) else f"{a}, {t}" for a, t, y in zip(v.author, v.title, v.year)
-            ],
-            h["perspective"]: v.perspective.to_numpy(),
-            h["says"]: v.value.to_numpy(),
-            h["accepted"]: [yes if a else no for a in v.accepted],
-            h["note"]: v[f"note_{lang}"].fillna("").to_numpy(),
+            # the short form of a citation: a table cell, where the publication would crowd the rest out
+            source: [citation(a, t, year=y, markup=False) for a, t, y in zip(v.author, v.title, v.year)],
+            perspective: v.perspective.to_numpy(),
+            says: v.value.to_numpy(),
+            accepted: [yes if a else no for a in v.accepted],
+            note: v[f"note_{lang}"].fillna("").to_numpy(),
         }
     )
     out.attrs["question"] = str(claims.loc[claim_id, f"question_{lang}"])
     return out
 
 
-def glossary(terms: Sequence[str] | None = None, *, lang: str = "en") -> pd.DataFrame:
+def glossary(terms: Sequence[str] | None = None, *, lang: str | None = None) -> pd.DataFrame:
     """Glossary entries (all, or the given ``term_id`` values in that order).
 
     Parameters
     ----------
     terms : sequence of str, optional
         ``glossary.term_id`` values.
-    lang : {"en", "es"}
-        Language of the terms and definitions.
+    lang : {"en", "es"}, optional
+        Language of the terms and definitions; the notebook's language when omitted.
 
     Returns
     -------
@@ -220,11 +204,12 @@ def glossary(terms: Sequence[str] | None = None, *, lang: str = "en") -> pd.Data
         Indexed by ``term_id``.
 
     """
-    h = _h(lang)
+    lang = resolve_lang(lang)
     g = loaders.load_glossary().set_index("term_id")
     if terms is not None:
         unknown = [t for t in terms if t not in g.index]
         if unknown:
             raise ValueError(f"unknown glossary terms: {', '.join(unknown)}")
         g = g.loc[list(terms)]
-    return pd.DataFrame({h["term"]: g[f"term_{lang}"], h["definition"]: g[f"definition_{lang}"]})
+    term, definition = _heads(lang, "table.term", "table.definition")
+    return pd.DataFrame({term: g[f"term_{lang}"], definition: g[f"definition_{lang}"]})

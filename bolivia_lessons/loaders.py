@@ -15,7 +15,7 @@ import pandas as pd
 from .errors import DataError, Problem
 from .paths import EXTRA_ENV, data_dir
 from .schema import Field, read_package
-from .validation import Table, read_package_tables
+from .validation import Table, read_package_tables, watched_files
 
 _FREQ = {"day": "D", "month": "M", "year": "Y"}
 _cache: dict[tuple, dict[str, pd.DataFrame]] = {}
@@ -27,8 +27,12 @@ def _column(f: Field, values: list) -> object:
     if f.is_historical_date:
         # object dtype even when every date has the same precision, so the column's type does not
         # depend on its contents (pandas would otherwise make a period[D] column of it)
-        periods = [pd.NaT if v is None else pd.Period(v.text, freq=_FREQ[v.precision]) for v in values]
-        return pd.Series(periods, dtype=object)
+        # one Period per distinct date (a large table repeats its dates), built from its parts
+        made: dict[object, object] = {None: pd.NaT}
+        for v in values:
+            if v not in made:
+                made[v] = pd.Period(year=v.year, month=v.month or 1, day=v.day or 1, freq=_FREQ[v.precision])
+        return pd.Series([made[v] for v in values], dtype=object)
     if f.enum is not None:
         return pd.Categorical(values, categories=list(f.enum))
     if f.type == "date":
@@ -71,10 +75,20 @@ def check(root: PathLike | None = None, extra: PathLike | None = None) -> list[P
     Returns
     -------
     list of Problem
+        Also the problems of a data folder that cannot be read at all (no or a broken
+        ``datapackage.json``).
+
+    Examples
+    --------
+    >>> check()
+    []
 
     """
     problems: list[Problem] = []
-    package = read_package(Path(root) if root is not None else data_dir())
+    try:
+        package = read_package(Path(root) if root is not None else data_dir())
+    except DataError as err:
+        return err.problems
     read_package_tables(package, _extra_path(extra), problems)
     return problems
 
@@ -85,7 +99,7 @@ def _load_all(extra: PathLike | None) -> dict[str, pd.DataFrame]:
     extra_path = _extra_path(extra)
     files = [root / "datapackage.json"] + [root / r.path for r in package.resources]
     if extra_path is not None:
-        files += sorted(extra_path.glob("*.csv")) if extra_path.is_dir() else [extra_path]
+        files += watched_files(extra_path)
     key = (str(extra_path), _stamp(files))
     if key not in _cache:
         problems: list[Problem] = []
@@ -152,6 +166,11 @@ def load_lessons(*, extra: PathLike | None = None) -> pd.DataFrame:
     return load_table("lessons", extra=extra)
 
 
+def load_lesson_objectives(*, extra: PathLike | None = None) -> pd.DataFrame:
+    """Load the ``lesson_objectives`` table: each lesson's learning objectives, in order."""
+    return load_table("lesson_objectives", extra=extra)
+
+
 def load_periods(*, extra: PathLike | None = None) -> pd.DataFrame:
     """Load the ``periods`` table: the periodization used to group and shade events."""
     return load_table("periods", extra=extra)
@@ -183,7 +202,7 @@ def load_events(*, extra: PathLike | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> events = load_events()
-    >>> events["start_date"].map(lambda p: p.year).min()
+    >>> int(events["start_date"].map(lambda p: p.year).min())
     1932
 
     """
@@ -245,6 +264,16 @@ def load_claim_versions(*, extra: PathLike | None = None) -> pd.DataFrame:
     return load_table("claim_versions", extra=extra)
 
 
+def load_documents(*, extra: PathLike | None = None) -> pd.DataFrame:
+    """Load the ``documents`` table: primary sources rendered for learners, with headnotes."""
+    return load_table("documents", extra=extra)
+
+
+def load_document_quotes(*, extra: PathLike | None = None) -> pd.DataFrame:
+    """Load the ``document_quotes`` table: each document's key phrases, quoted exactly."""
+    return load_table("document_quotes", extra=extra)
+
+
 def load_glossary(*, extra: PathLike | None = None) -> pd.DataFrame:
     """Load the bilingual ``glossary``."""
     return load_table("glossary", extra=extra)
@@ -258,3 +287,7 @@ def load_quiz_questions(*, extra: PathLike | None = None) -> pd.DataFrame:
 def load_quiz_options(*, extra: PathLike | None = None) -> pd.DataFrame:
     """Load ``quiz_options``: the options of each multiple-choice self-check question."""
     return load_table("quiz_options", extra=extra)
+
+
+# every loader defined above (keep this last), with the two functions that are not loaders
+__all__ = ["check", "list_tables", *sorted(name for name in dir() if name.startswith("load_"))]

@@ -6,6 +6,10 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from .errors import DataError, Problem
+
+__all__ = ["DATA_ENV", "EXTRA_ENV", "data_dir", "notebooks_dir"]
+
 #: Environment variable naming a whole data folder to use instead of the shipped one.
 DATA_ENV = "BOLIVIA_LESSONS_DATA"
 #: Environment variable naming a teacher's extra folder or file, merged with the shipped data.
@@ -27,16 +31,36 @@ def data_dir() -> Path:
 
     Raises
     ------
+    DataError
+        If ``BOLIVIA_LESSONS_DATA`` names a folder without a ``datapackage.json``; the message
+        says what to do.
     FileNotFoundError
-        If no folder with a ``datapackage.json`` is found.
+        If the installation carries no data folder.
+
+    Examples
+    --------
+    >>> (data_dir() / "datapackage.json").is_file()
+    True
 
     """
     override = os.environ.get(DATA_ENV)
     if override:
-        candidates = [Path(override)]
-    else:
-        package = Path(str(resources.files("bolivia_lessons")))
-        candidates = [package / "data", package.parent / "data"]
+        folder = Path(override)
+        if (folder / "datapackage.json").is_file():
+            return folder
+        if not folder.exists():
+            why = "this folder does not exist"
+        elif not folder.is_dir():
+            why = "this is a file, not a folder"
+        else:
+            why = "this folder has no datapackage.json"
+        expected = (
+            f"a data folder holding datapackage.json and the CSV tables ({why}): unset {DATA_ENV} to use "
+            "the shipped data, or point it to a copy of the whole data folder"
+        )
+        raise DataError([Problem(str(folder), None, None, f"{DATA_ENV}={override}", expected)])
+    package = Path(str(resources.files("bolivia_lessons")))
+    candidates = [package / "data", package.parent / "data"]
     for folder in candidates:
         if (folder / "datapackage.json").is_file():
             return folder
@@ -44,7 +68,7 @@ def data_dir() -> Path:
 
 
 def notebooks_dir() -> Path:
-    """Return the folder holding the lesson notebooks (``NN_slug.ipynb``).
+    """Return the ``notebooks/`` folder: built lessons in ``<lang>/``, their text sources in ``src/<lang>/``.
 
     Like :func:`data_dir`: inside an installed wheel (``bolivia_lessons/notebooks``) or at the top
     level of a source checkout (``notebooks/``).
@@ -63,6 +87,6 @@ def notebooks_dir() -> Path:
     package = Path(str(resources.files("bolivia_lessons")))
     candidates = [package / "notebooks", package.parent / "notebooks"]
     for folder in candidates:
-        if any(folder.glob("[0-9][0-9]_*.ipynb")):
+        if any(folder.glob("*/[0-9][0-9]_*.ipynb")) or any(folder.glob("src/*/[0-9][0-9]_*.md")):
             return folder
     raise FileNotFoundError("no lessons found in " + " or ".join(str(c) for c in candidates))

@@ -1,18 +1,33 @@
 """The data package descriptor (``datapackage.json``) read into small typed objects.
 
 The descriptor is the single source of truth: field types, constraints, keys and the cross-table
-checks all come from it, so no table needs code of its own.
+checks all come from it, so no table needs code of its own. A descriptor that cannot drive the
+checks (not JSON, no tables, a key naming a column that does not exist, …) raises
+:class:`~bolivia_lessons.errors.DataError` naming what is wrong and where.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .errors import DataError, Problem
+
+__all__ = ["DESCRIPTOR", "FIELD_TYPES", "Field", "ForeignKey", "Package", "Resource", "read_package"]
+
 DESCRIPTOR = "datapackage.json"
+#: The Table Schema field types this library reads, with the pandas dtype each becomes.
+FIELD_TYPES = {
+    "string": "string",
+    "integer": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+    "date": "datetime64[ns]",
+}
 
 
 @dataclass(frozen=True)
@@ -49,13 +64,7 @@ class Field:
             return "object"
         if self.enum is not None:
             return "category"
-        return {
-            "string": "string",
-            "integer": "Int64",
-            "number": "Float64",
-            "boolean": "boolean",
-            "date": "datetime64[ns]",
-        }[self.type]
+        return FIELD_TYPES[self.type]
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,9 @@ class Package:
         raise KeyError(f"no table named {name!r}; the tables are: {', '.join(self.names)}")
 
 
+# -- building the objects (from a descriptor already checked by _descriptor_problems) -------
+
+
 def _field(d: dict[str, Any]) -> Field:
     c = d.get("constraints", {})
     return Field(
@@ -141,7 +153,6 @@ def _field(d: dict[str, Any]) -> Field:
 
 def _resource(d: dict[str, Any]) -> Resource:
     s = d["schema"]
-    pk = s.get("primaryKey", [])
     fks = tuple(
         ForeignKey(
             fields=tuple(_as_list(fk["fields"])),
@@ -156,7 +167,7 @@ def _resource(d: dict[str, Any]) -> Resource:
         title=d.get("title", d["name"]),
         description=d.get("description", ""),
         fields=tuple(_field(f) for f in s["fields"]),
-        primary_key=tuple(_as_list(pk)),
+        primary_key=tuple(_as_list(s.get("primaryKey", []))),
         foreign_keys=fks,
     )
 
@@ -165,9 +176,154 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+# -- checking the descriptor itself ----------------------------------------------------------
+
+
+def _is_names(value: Any) -> bool:
+    """A column name or a non-empty list of them."""
+    return isinstance(value, str) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _field_problems(f: Any, where: str) -> list[tuple[str, Any, str]]:
+    """What is wrong with one field description, as (where, value, expected) triples."""
+    if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
+        return [(where, f, 'a field with a "name"')]
+    found = []
+    kind = f.get("type", "string")
+    if kind not in FIELD_TYPES:
+        found.append((f"{where}.type", kind, "a field type this library reads: " + ", ".join(FIELD_TYPES)))
+    c = f.get("constraints", {})
+    if not isinstance(c, dict):
+        return [*found, (f"{where}.constraints", c, "an object of constraints")]
+    for key in ("required", "unique"):
+        if key in c and not isinstance(c[key], bool):
+            found.append((f"{where}.constraints.{key}", c[key], "true or false"))
+    for key in ("minimum", "maximum"):
+        if key in c and not _is_number(c[key]):
+            found.append((f"{where}.constraints.{key}", c[key], "a number"))
+    if "enum" in c and not (isinstance(c["enum"], list) and c["enum"] and all(isinstance(v, str) for v in c["enum"])):
+        found.append((f"{where}.constraints.enum", c["enum"], "a non-empty list of texts"))
+    if "pattern" in c:
+        try:
+            re.compile(c["pattern"])
+        except (re.error, TypeError) as exc:
+            found.append((f"{where}.constraints.pattern", c["pattern"], f"a regular expression ({exc})"))
+    for key in ("trueValues", "falseValues"):
+        if key in f and not (isinstance(f[key], list) and all(isinstance(v, str) for v in f[key])):
+            found.append((f"{where}.{key}", f[key], "a list of texts"))
+    return found
+
+
+def _descriptor_problems(d: Any) -> list[tuple[str, Any, str]]:
+    """Everything that keeps a descriptor from driving the checks, as (where, value, expected)."""
+    if not isinstance(d, dict):
+        return [("the top level", type(d).__name__, 'a JSON object with a "resources" list')]
+    resources = d.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return [('"resources"', resources, "a non-empty list of tables (each with a name, a path and a schema)")]
+    found: list[tuple[str, Any, str]] = []
+    columns: dict[str, set[str]] = {}
+    tables = []
+    for i, r in enumerate(resources):
+        where = f"resources[{i}]"
+        if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not r["name"]:
+            found.append((where, r, 'a resource with a "name"'))
+            continue
+        if "schema" not in r:
+            continue  # not a table (the map's geodata, for example)
+        where = f"resources[{i}] ({r['name']})"
+        path = r.get("path")
+        if not isinstance(path, str) or not path or PurePosixPath(path).is_absolute() or ".." in path.split("/"):
+            found.append((f"{where}.path", path, "the name of a file in the data folder, such as events.csv"))
+        if r["name"] in columns:
+            found.append((f"{where}.name", r["name"], "a table name not used by another resource"))
+        s = r["schema"]
+        fields = s.get("fields") if isinstance(s, dict) else None
+        if not isinstance(fields, list) or not fields:
+            found.append((f"{where}.schema.fields", fields, "a non-empty list of fields"))
+            columns[r["name"]] = set()
+            continue
+        names: set[str] = set()
+        for j, f in enumerate(fields):
+            found += _field_problems(f, f"{where}.schema.fields[{j}]")
+            if isinstance(f, dict) and isinstance(f.get("name"), str):
+                if f["name"] in names:
+                    found.append((f"{where}.schema.fields[{j}].name", f["name"], "a column name used once"))
+                names.add(f["name"])
+        columns[r["name"]] = names
+        tables.append((where, r, s, names))
+    for where, r, s, names in tables:
+        for j, f in enumerate(s["fields"]):
+            for key in ("x-precision-field", "x-not-before"):
+                if isinstance(f, dict) and key in f and f[key] not in names:
+                    found.append((f"{where}.schema.fields[{j}].{key}", f[key], f"a column of {r['name']}"))
+        pk = s.get("primaryKey", [])
+        if pk != [] and not (_is_names(pk) and set(_as_list(pk)) <= names):
+            found.append((f"{where}.schema.primaryKey", pk, f"columns of {r['name']}: " + ", ".join(sorted(names))))
+        fks = s.get("foreignKeys", [])
+        if not isinstance(fks, list):
+            found.append((f"{where}.schema.foreignKeys", fks, "a list of foreign keys"))
+            continue
+        for k, fk in enumerate(fks):
+            at = f"{where}.schema.foreignKeys[{k}]"
+            ref = fk.get("reference") if isinstance(fk, dict) else None
+            if not isinstance(ref, dict) or not _is_names(fk.get("fields")) or not _is_names(ref.get("fields")):
+                found.append((at, fk, '{"fields": [...], "reference": {"resource": ..., "fields": [...]}}'))
+                continue
+            if not set(_as_list(fk["fields"])) <= names:
+                found.append((f"{at}.fields", fk["fields"], f"columns of {r['name']}"))
+            target = ref.get("resource")
+            if target not in columns:
+                found.append((f"{at}.reference.resource", target, "a table of the package"))
+            elif not set(_as_list(ref["fields"])) <= columns[target]:
+                found.append((f"{at}.reference.fields", ref["fields"], f"columns of {target}"))
+            elif len(_as_list(ref["fields"])) != len(_as_list(fk["fields"])):
+                found.append((f"{at}.reference.fields", ref["fields"], f"as many columns as {fk['fields']}"))
+    checks = d.get("x-checks", [])
+    if not isinstance(checks, list):
+        found.append(('"x-checks"', checks, "a list of checks"))
+    else:
+        for k, c in enumerate(checks):
+            if not isinstance(c, dict) or not isinstance(c.get("check"), str):
+                found.append((f"x-checks[{k}]", c, 'a check with a "check" name'))
+            elif c.get("resource") not in columns:
+                found.append((f"x-checks[{k}].resource", c.get("resource"), "a table of the package"))
+    return found
+
+
+def _problem(label: str, where: str, value: Any, expected: str) -> Problem:
+    shown = value if isinstance(value, str) or value is None else json.dumps(value, ensure_ascii=False)
+    if shown is not None and len(shown) > 80:
+        shown = shown[:79] + "…"
+    return Problem(label, None, None, shown, f"{expected} at {where}")
+
+
 @lru_cache(maxsize=8)
 def _read(path: Path, mtime_ns: int) -> Package:
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    label = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+        descriptor = json.loads(text)
+    except OSError as exc:
+        expected = f"a readable data package descriptor ({exc.strerror})"
+        raise DataError([Problem(label, None, None, None, expected)]) from None
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(label, None, None, None, f"UTF-8 text (byte {exc.start} is not UTF-8)")]) from None
+    except json.JSONDecodeError as exc:
+        line = exc.doc.splitlines()[exc.lineno - 1].strip() if exc.doc.strip() else ""
+        expected = f"valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        raise DataError([Problem(label, exc.lineno, None, line[:80], expected)]) from None
+    except RecursionError:
+        raise DataError([Problem(label, None, None, None, "valid JSON (it is nested too deeply)")]) from None
+    found = _descriptor_problems(descriptor)
+    if found:
+        raise DataError([_problem(label, *f) for f in found])
     return Package(
         root=path.parent,
         resources=tuple(_resource(r) for r in descriptor["resources"] if "schema" in r),  # tables only
@@ -187,6 +343,23 @@ def read_package(root: Path) -> Package:
     -------
     Package
 
+    Raises
+    ------
+    DataError
+        If there is no readable descriptor, or it is not JSON, or it cannot drive the checks (no
+        tables, a field type this library does not read, a key naming a missing column, …).
+
+    Examples
+    --------
+    >>> from bolivia_lessons.paths import data_dir
+    >>> read_package(data_dir()).resource("events").primary_key
+    ('event_id',)
+
     """
     path = Path(root) / DESCRIPTOR
-    return _read(path, path.stat().st_mtime_ns)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        expected = "a data package descriptor (datapackage.json) describing the tables"
+        raise DataError([Problem(str(path), None, None, None, expected + " in this folder")]) from None
+    return _read(path, mtime)

@@ -1,153 +1,251 @@
-"""Words shown to learners by charts and widgets, in English and Spanish, and number formats."""
+"""Words shown to learners, in English and Spanish, and the way numbers, dates and sources are written.
+
+Every word and sentence that the charts, explorers and tables show comes from one catalogue per
+language, ``bolivia_lessons/locales/<lang>.json``: a flat JSON object whose keys are namespaced
+with dots (``chart.*`` titles and axes, ``alt.*`` text alternatives, ``control.*`` explorer
+controls, ``table.*`` column headings, ``enum.<table>.<field>.<value>`` the data set's coded
+values, ``explorer.*``, ``quiz.*``, ``widget.*``, ``date.*``, ``term.*`` words several of them
+share). Sentences carry ``{placeholders}`` that :func:`word` fills with :meth:`str.format`.
+
+A notebook picks its language once with :func:`set_lang` (``bolivia_lessons.notebook.setup``
+does it); every function that takes ``lang=None`` then uses that language, and ``lang="en"`` or
+``lang="es"`` on one call still overrides it.
+
+Examples
+--------
+>>> word("chart.votes", "es")
+'Votos'
+>>> word("chart.timeline.title", "en", start="1952", end="1956")
+'Events, 1952 to 1956'
+
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import html
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+import pandas as pd
+
+__all__ = [
+    "LANGS",
+    "UnknownWord",
+    "catalogue",
+    "check_lang",
+    "citation",
+    "get_lang",
+    "long_date",
+    "number",
+    "resolve_lang",
+    "set_lang",
+    "word",
+]
 
 LANGS = ("en", "es")
 
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-}
+# The notebook-wide language: module state on purpose, because a lesson sets it once in its first
+# cell and every later chart, explorer and table follows it.
+_current_lang = "en"
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "votes": "Votes",
-        "share": "Share of valid votes (%)",
-        "log": "logarithmic scale",
-        "linear": "linear scale",
-        "election_title": "Presidential election of {date}",
-        "votes_per_candidate": "votes per candidate",
-        "share_per_candidate": "share of valid votes per candidate",
-        "registered": "Registered voters",
-        "cast": "Votes cast",
-        "valid": "Valid votes",
-        "places_title": "Bolivia's nine departments and the places in these lessons",
-        "people": "People",
-        "electorate_title": "The electorate before and after universal suffrage (1952)",
-        "land_title": "Large estates affected by the agrarian reform,\n{years} years after the 1953 decree",
-        "land_axis": "Share of large estates affected (%)",
-        "national": "Bolivia as a whole: {value} %",
-        "no_figure": "no figure in the source",
-        "land_map_title": "Large estates affected by department,\n{years} years after the 1953 decree",
-        "timeline_title": "Events, {start} to {end}",
-        "hos_title": "Who held power, {start}–{end}",
-        "coups_title": "Coups and coup attempts by decade, {start}–{end}",
-        "decade": "Decade",
-        "count": "Number of coups and attempts",
-        "successful": "successful",
-        "failed": "failed",
-        "year": "Year",
-        "in_office": "In office",
-        "election": "election",
-        "coup": "coup",
-        "constitutional_succession": "constitutional succession",
-        "interim": "interim",
-        "junta": "junta",
-        "revolution": "revolution",
-        "war": "war",
-        "labour": "labour",
-        "insurrection": "insurrection",
-        "reform": "reform",
-        "economy": "economy",
-        "repression": "repression",
-        "politics": "politics",
-        "founding": "founding",
-    },
-    "es": {
-        "votes": "Votos",
-        "share": "Porcentaje de votos válidos (%)",
-        "log": "escala logarítmica",
-        "linear": "escala lineal",
-        "election_title": "Elección presidencial del {date}",
-        "votes_per_candidate": "votos por candidato",
-        "share_per_candidate": "porcentaje de votos válidos por candidato",
-        "registered": "Inscritos",
-        "cast": "Votos emitidos",
-        "valid": "Votos válidos",
-        "places_title": "Los nueve departamentos de Bolivia y los lugares de estas lecciones",
-        "people": "Personas",
-        "electorate_title": "El electorado antes y después del sufragio universal (1952)",
-        "land_title": "Latifundios afectados por la reforma agraria,\n{years} años después del decreto de 1953",
-        "land_axis": "Porcentaje de latifundios afectados (%)",
-        "national": "Bolivia en conjunto: {value} %",
-        "no_figure": "sin dato en la fuente",
-        "land_map_title": "Latifundios afectados por departamento,\n{years} años después del decreto de 1953",
-        "timeline_title": "Acontecimientos, de {start} a {end}",
-        "hos_title": "Quién gobernó, {start}–{end}",
-        "coups_title": "Golpes e intentos de golpe por década, {start}–{end}",
-        "decade": "Década",
-        "count": "Número de golpes e intentos",
-        "successful": "exitosos",
-        "failed": "fallidos",
-        "year": "Año",
-        "in_office": "En el cargo",
-        "election": "elección",
-        "coup": "golpe",
-        "constitutional_succession": "sucesión constitucional",
-        "interim": "interinato",
-        "junta": "junta",
-        "revolution": "revolución",
-        "war": "guerra",
-        "labour": "movimiento obrero",
-        "insurrection": "insurrección",
-        "reform": "reforma",
-        "economy": "economía",
-        "repression": "represión",
-        "politics": "política",
-        "founding": "fundación",
-    },
-}
+
+class UnknownWord(KeyError):
+    """A catalogue key that does not exist in a language's catalogue."""
+
+    def __str__(self) -> str:
+        # KeyError's own str() shows the repr of its argument, quotes and escapes included
+        return str(self.args[0])
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is a supported language, else raise a clear ValueError."""
+    """Return ``lang`` if it is a supported language, else raise a clear ValueError.
+
+    Examples
+    --------
+    >>> check_lang("es")
+    'es'
+
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     return lang
 
 
-def word(key: str, lang: str, **fmt: object) -> str:
-    """A learner-facing word or phrase in ``lang``, with ``fmt`` filled in."""
-    return WORDS[check_lang(lang)][key].format(**fmt)
+def set_lang(lang: str) -> None:
+    """Make ``lang`` the language of every chart, explorer and table that is not given one.
+
+    Examples
+    --------
+    >>> set_lang("es"); word("chart.votes")
+    'Votos'
+    >>> set_lang("en"); word("chart.votes")
+    'Votes'
+
+    """
+    global _current_lang
+    _current_lang = check_lang(lang)
 
 
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    """Format a number the way readers of ``lang`` expect (786,792 in English, 786.792 in Spanish)."""
+def get_lang() -> str:
+    """The notebook-wide language set by :func:`set_lang` (``"en"`` until it is called).
+
+    Examples
+    --------
+    >>> get_lang() in LANGS
+    True
+
+    """
+    return _current_lang
+
+
+def resolve_lang(lang: str | None) -> str:
+    """``lang`` itself if given (checked), else the notebook-wide language.
+
+    Examples
+    --------
+    >>> resolve_lang("es")
+    'es'
+    >>> resolve_lang(None) == get_lang()
+    True
+
+    """
+    return get_lang() if lang is None else check_lang(lang)
+
+
+@cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Every key and text of one language's catalogue, read once from ``locales/<lang>.json``.
+
+    Parameters
+    ----------
+    lang : {"en", "es"}
+        The language.
+
+    Returns
+    -------
+    mapping of str to str
+        Read-only: every caller shares it.
+
+    Examples
+    --------
+    >>> catalogue("en")["table.date"]
+    'Date'
+
+    """
+    path = resources.files("bolivia_lessons") / "locales" / f"{check_lang(lang)}.json"
+    return MappingProxyType(json.loads(path.read_text(encoding="utf-8")))
+
+
+def word(key: str, lang: str | None = None, **fmt: object) -> str:
+    """A learner-facing word or sentence from the catalogue, with ``fmt`` filled in.
+
+    Parameters
+    ----------
+    key : str
+        A catalogue key such as ``"chart.votes"``.
+    lang : {"en", "es"}, optional
+        The language; the notebook-wide one (:func:`get_lang`) when omitted.
+    **fmt
+        Values for the text's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    UnknownWord
+        A KeyError naming the missing key (and the nearest existing ones).
+
+    Examples
+    --------
+    >>> word("chart.land.national", "es", value="28,5")
+    'Bolivia en conjunto: 28,5 %'
+    >>> word("chart.vote", "en")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    bolivia_lessons.text.UnknownWord: no word 'chart.vote' in the en catalogue ...; did you mean chart.votes...
+
+    """
+    lang = resolve_lang(lang)
+    words = catalogue(lang)
+    try:
+        text = words[key]
+    except KeyError:
+        near = difflib.get_close_matches(key, words, n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise UnknownWord(f"no word {key!r} in the {lang} catalogue (locales/{lang}.json){hint}") from None
+    try:
+        return text.format(**fmt)
+    except KeyError as exc:
+        raise KeyError(f"word {key!r} needs a value for {{{exc.args[0]}}}") from None
+
+
+def number(value: float, lang: str | None = None, decimals: int = 0) -> str:
+    """Format a number the way readers of ``lang`` expect.
+
+    Examples
+    --------
+    >>> number(786792, "en"), number(786792, "es"), number(28.5, "es", 1)
+    ('786,792', '786.792', '28,5')
+
+    """
     text = f"{value:,.{decimals}f}"
-    if check_lang(lang) == "es":
+    if resolve_lang(lang) == "es":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text
 
 
-def long_date(day: dt.date, lang: str) -> str:
-    """A date in words: '17 June 1956' or '17 de junio de 1956'."""
-    month = _MONTHS[check_lang(lang)][day.month - 1]
-    return f"{day.day} {month} {day.year}" if lang == "en" else f"{day.day} de {month} de {day.year}"
+def long_date(day: dt.date, lang: str | None = None) -> str:
+    """A date in words.
+
+    Examples
+    --------
+    >>> long_date(dt.date(1956, 6, 17), "en"), long_date(dt.date(1956, 6, 17), "es")
+    ('17 June 1956', '17 de junio de 1956')
+
+    """
+    lang = resolve_lang(lang)
+    return word("date.long", lang, day=day.day, month=word(f"date.month.{day.month}", lang), year=day.year)
+
+
+def _given(value: object) -> bool:
+    return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def citation(
+    author: object,
+    title: object,
+    publication: object = None,
+    year: object = None,
+    locator: object = None,
+    *,
+    markup: bool = True,
+) -> str:
+    """A source as learners see it: ``author, title, publication (year), locator``.
+
+    Missing parts (None or NA) are left out. With ``markup`` the result is HTML: every part
+    escaped and the title in italics; without it, plain text for a table cell.
+
+    Examples
+    --------
+    >>> citation("Sagra", "Bolivia <1952>", "Press", 2004, "p. 3")
+    'Sagra, <i>Bolivia &lt;1952&gt;</i>, Press (2004), p. 3'
+    >>> citation("Sagra", "Bolivia", year=pd.NA, markup=False)
+    'Sagra, Bolivia'
+
+    """
+    esc = html.escape if markup else str
+    text = f"{esc(str(author))}, " + (f"<i>{esc(str(title))}</i>" if markup else str(title))
+    if _given(publication):
+        text += f", {esc(str(publication))}"
+    if _given(year):
+        text += f" ({year})"
+    if _given(locator):
+        text += f", {esc(str(locator))}"
+    return text

@@ -1,14 +1,26 @@
-"""Interactive explorers built with ipywidgets.
+"""Interactive explorers and a self-check quiz, built with ipywidgets.
 
-Every function here builds and returns a container; none displays anything (show one by making
-it the last expression of a cell, or with ``IPython.display.display``). Every control has a
-visible label and works from the keyboard; charts redraw only when a control is released
+Every function here builds and returns a widget; none displays anything (show one by making it
+the last expression of a cell, or with ``IPython.display.display``). Every control has a visible
+label and works from the keyboard; charts redraw only when a control is released
 (``continuous_update=False``); the output area has a fixed height so the page does not jump; and
 an error inside a callback is shown in the output instead of vanishing.
 
-The returned container carries ``controls`` (a dict of its controls by name), ``output`` (the
-Output widget) and ``redraw()`` (draw again now), so that a test, or a teacher's own code, can
-drive it without a browser.
+An explorer is an :class:`Explorer`: a VBox with ``controls`` (its controls by name), ``output``
+(the Output widget) and ``redraw()`` (draw again now), so that a test, or a teacher's own code,
+can drive it without a browser. The quiz is a :class:`Quiz`. Both speak the notebook's language
+(:func:`bolivia_lessons.text.set_lang`) unless given ``lang``, and their ``repr`` is a sentence
+for a learner who opens a notebook that has not been run.
+
+Examples
+--------
+>>> box = election_explorer(lang="en")
+>>> box
+Election explorer: run this cell to use it.
+>>> box.controls["scale"].value = "log"
+>>> "logarithmic scale" in box.output.outputs[0]["data"]["text/html"]
+True
+
 """
 
 from __future__ import annotations
@@ -18,6 +30,7 @@ import io
 import re
 import traceback
 from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 import ipywidgets as w
 import matplotlib
@@ -27,91 +40,46 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from . import charts, loaders
-from .text import check_lang, number
+from .text import citation, number, resolve_lang, word
+
+__all__ = [
+    "CoupExplorer",
+    "ElectionExplorer",
+    "Explorer",
+    "LandReformExplorer",
+    "Quiz",
+    "SourceComparison",
+    "TimelineExplorer",
+    "coup_explorer",
+    "election_explorer",
+    "figure_html",
+    "land_reform_explorer",
+    "quiz",
+    "source_comparison",
+    "timeline_explorer",
+]
 
 LAYOUT_FULL = w.Layout(width="100%")
 STYLE = {"description_width": "initial"}
 
-_LABELS = {
-    "en": {
-        "years": "Years",
-        "categories": "Categories",
-        "period": "Period",
-        "all": "All",
-        "events": "Matching events",
-        "election": "Election",
-        "scale": "Scale",
-        "linear": "linear",
-        "log": "logarithmic",
-        "measure": "Show",
-        "votes": "votes",
-        "share": "share",
-        "view": "View",
-        "bars": "bars",
-        "map": "map",
-        "sort": "Sort",
-        "descending": "largest first",
-        "ascending": "smallest first",
-        "alphabetical": "A–Z",
-        "highlight": "Highlight",
-        "none": "none",
-        "decade": "Decade",
-        "outcome": "Outcome",
-        "leader": "Leader",
-        "successful": "successful",
-        "failed": "failed",
-        "claim": "Contested claim",
-        "check": "Check",
-        "answer": "Your answer",
-        "error": "Something went wrong while drawing",
-        "sources": "Sources",
-        "no_match": "No events match these filters.",
-    },
-    "es": {
-        "years": "Años",
-        "categories": "Categorías",
-        "period": "Período",
-        "all": "Todos",
-        "events": "Acontecimientos",
-        "election": "Elección",
-        "scale": "Escala",
-        "linear": "lineal",
-        "log": "logarítmica",
-        "measure": "Mostrar",
-        "votes": "votos",
-        "share": "porcentaje",
-        "view": "Vista",
-        "bars": "barras",
-        "map": "mapa",
-        "sort": "Orden",
-        "descending": "mayor primero",
-        "ascending": "menor primero",
-        "alphabetical": "A–Z",
-        "highlight": "Resaltar",
-        "none": "ninguno",
-        "decade": "Década",
-        "outcome": "Resultado",
-        "leader": "Líder",
-        "successful": "exitoso",
-        "failed": "fallido",
-        "claim": "Afirmación disputada",
-        "check": "Comprobar",
-        "answer": "Tu respuesta",
-        "error": "Algo salió mal al dibujar",
-        "sources": "Fuentes",
-        "no_match": "Ningún acontecimiento coincide con estos filtros.",
-    },
-}
 
-
-def _t(key: str, lang: str) -> str:
-    return _LABELS[check_lang(lang)][key]
-
-
-def figure_html(fig: matplotlib.figure.Figure, alt: str) -> str:
+def figure_html(fig: Figure, alt: str) -> str:
     """The figure as inline SVG with its text alternative as caption and accessible name.
 
     Text stays text in the SVG (not paths), so a screen reader, a search or a test can read it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure; closed afterwards.
+    alt : str
+        Its text alternative.
+
+    Returns
+    -------
+    str
+        A ``<figure>`` element.
+
     """
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "bolivia_lessons"}):
@@ -126,44 +94,109 @@ def figure_html(fig: matplotlib.figure.Figure, alt: str) -> str:
     )
 
 
-class _Explorer:
-    """Wires controls to an output: every change redraws, errors are shown, not lost."""
+class Explorer(w.VBox):
+    """Controls wired to an output: every change redraws it, and an error is shown there, not lost.
 
-    def __init__(
-        self,
-        controls: dict[str, w.Widget],
-        render: Callable[[], list[str]],
-        *,
-        height: str,
-        header: list[w.Widget] | None = None,
-        lang: str = "en",
-        name: str = "explorer",
-    ) -> None:
-        self.controls, self.render, self.lang = controls, render, lang
-        self.output = w.Output(layout=w.Layout(height=height, overflow="auto", border="1px solid #ddd"))
+    A subclass builds its controls, passes them to this constructor and implements
+    :meth:`render`.
+
+    Parameters
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        The controls by name, shown in this order above the output.
+    lang : {"en", "es"}
+        The language of its words.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        The controls; setting a control's ``value`` redraws the output.
+    output : ipywidgets.Output
+        Where the chart and tables appear.
+    lang : str
+        The explorer's language.
+
+    """
+
+    #: Catalogue key of the explorer's name, for its ``repr``.
+    name_key: ClassVar[str] = ""
+    #: CSS class that names this explorer, which browser tests and stylesheets look for.
+    css_class: ClassVar[str] = ""
+    #: Fixed height of the output, so the page does not jump when the chart changes.
+    height: ClassVar[str] = "480px"
+
+    def __init__(self, controls: dict[str, w.Widget], *, lang: str) -> None:
+        self.controls, self.lang = controls, lang
+        self.output = w.Output(layout=w.Layout(height=self.height, overflow="auto", border="1px solid #ddd"))
+        self._rendering = False
+        self._canvases: dict[tuple, _Canvas] = {}
+        super().__init__([*controls.values(), self.output], layout=LAYOUT_FULL)
+        self.add_class("bl-explorer")
+        self.add_class(self.css_class)
         for control in controls.values():
             control.observe(self.redraw, names="value")
-        self.box = w.VBox([*(header or []), *controls.values(), self.output], layout=LAYOUT_FULL)
-        self.box.add_class("bl-explorer")
-        self.box.add_class(f"bl-{name}")  # lets a browser test (or a stylesheet) find this explorer
-        self.box.controls, self.box.output, self.box.redraw = self.controls, self.output, self.redraw
         self.redraw()
 
+    def render(self) -> list[str]:
+        """HTML pieces (charts, tables, notes) for the controls' current values."""
+        raise NotImplementedError
+
+    def chart(
+        self,
+        plot: Callable[..., object],
+        describe: Callable[..., str],
+        size: tuple[float, float],
+        margins: tuple[float, float, float, float],
+        **kw: object,
+    ) -> str:
+        """A chart as HTML (see :func:`figure_html`), drawn by ``plot(**kw)`` and described by ``describe``.
+
+        Parameters
+        ----------
+        plot, describe : callable
+            A ``plot_*`` function of :mod:`bolivia_lessons.charts` and its ``describe_*``, which
+            is given only the ``data`` and ``lang`` of ``kw``.
+        size, margins : tuple of float
+            Figure size, and fixed margins (left, right, top, bottom), in inches.
+        **kw
+            Arguments of ``plot``.
+
+        Returns
+        -------
+        str
+
+        """
+        key = (plot, size, margins)
+        if key not in self._canvases:
+            self._canvases[key] = _Canvas(size, margins)
+        canvas = self._canvases[key]
+        plot(ax=canvas.axes(), **kw)
+        return figure_html(canvas.figure, describe(**{k: v for k, v in kw.items() if k in ("data", "lang")}))
+
     def redraw(self, *_: object) -> None:
+        """Draw the output again for the controls' current values."""
+        if self._rendering:  # a control that render() itself updates (the timeline's event list)
+            return
+        self._rendering = True
         try:
             pieces = self.render()
         except Exception as exc:  # shown to the learner: a silent failure in a callback helps nobody
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             pieces = [
-                f'<div role="alert" class="bl-error" style="color:#a00"><b>{_t("error", self.lang)}:</b> '
+                f'<div role="alert" class="bl-error" style="color:#a00"><b>{word("explorer.error", self.lang)}:</b> '
                 f"{html.escape(detail)}</div>"
             ]
+        finally:
+            self._rendering = False
         # Replacing the outputs at once (rather than clear_output + display) works the same in a
         # kernel and in plain Python, and never leaves the area empty while a chart is drawn.
         self.output.outputs = tuple(
             {"output_type": "display_data", "metadata": {}, "data": {"text/html": piece, "text/plain": _plain(piece)}}
             for piece in pieces
         )
+
+    def __repr__(self) -> str:
+        return word("widget.repr", self.lang, name=word(self.name_key, self.lang))
 
 
 def _plain(piece: str) -> str:
@@ -193,36 +226,175 @@ def _figure(size: tuple[float, float], margins: tuple[float, float, float, float
     """
     fig = Figure(figsize=size)
     ax = fig.add_subplot()
+    # A title given its place (where matplotlib would put it anyway: nothing is drawn above these
+    # Axes) is not placed again on every draw, which lays out every tick label three more times.
+    ax.set_title("", y=1.0)
     width, height = size
     left, right, top, bottom = margins
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
     return fig, ax
 
 
-def _draw(
-    plot: Callable[..., object],
-    describe: Callable[..., str],
-    size: tuple[float, float],
-    margins: tuple[float, float, float, float],
-    **kw: object,
-) -> str:
-    fig, ax = _figure(size, margins)
-    plot(ax=ax, **kw)
-    return figure_html(fig, describe(**{k: v for k, v in kw.items() if k in ("data", "lang")}))
+class _Canvas:
+    """One figure that an explorer draws the same kind of chart into, again and again.
+
+    A new figure, its Axes and their ticks cost a good part of a redraw (a logarithmic axis alone
+    makes dozens of minor ticks). A chart that sets what it depends on (scale, ticks, formatters,
+    fixed limits) can be drawn into the same Axes again once the previous chart's artists are
+    removed and its data limits forgotten, and gives the same SVG as on a new figure
+    (tests/test_widgets.py compares the two for every control value). A chart that adds Axes of
+    its own (the map's colour bar) gets a new figure every time.
+    """
+
+    def __init__(self, size: tuple[float, float], margins: tuple[float, float, float, float]) -> None:
+        self.size, self.margins = size, margins
+        self.figure, self._ax = _figure(size, margins)
+
+    def axes(self) -> Axes:
+        """Empty Axes to draw the next chart into."""
+        if len(self.figure.axes) > 1:
+            self.figure, self._ax = _figure(self.size, self.margins)
+            return self._ax
+        ax = self._ax
+        for container in list(ax.containers):  # bars: a legend would find them here
+            container.remove()
+        for artists in (ax.artists, ax.collections, ax.images, ax.lines, ax.patches, ax.tables, ax.texts):
+            for artist in list(artists):
+                artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        for loc in ("left", "center", "right"):
+            ax.set_title("", loc=loc)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.relim()  # no artists left: the data limits start again from nothing, as on new Axes
+        ax.set_autoscale_on(True)
+        return ax
+
+
+def _cell(value: object) -> str:
+    """HTML for a table cell that may be missing."""
+    return "" if pd.isna(value) else html.escape(str(value))
+
+
+def _table(css_class: str, heads: list[str], rows: list[list[str]]) -> str:
+    """An HTML table; the cells are HTML already."""
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 # -- 1. timeline ----------------------------------------------------------------------------------
 
 
-def timeline_explorer(lang: str = "en", *, years: tuple[int, int] = (1932, 2024), period: str = "") -> w.VBox:
+class TimelineExplorer(Explorer):
+    """Year-range slider, category and period filters, the matching events and their sources.
+
+    Build it with :func:`timeline_explorer`.
+    """
+
+    name_key = "explorer.timeline.name"
+    css_class = "bl-timeline"
+    height = "620px"
+
+    def __init__(self, lang: str | None = None, *, years: tuple[int, int] = (1932, 2024), period: str = "") -> None:
+        lang = resolve_lang(lang)
+        cats = list(charts.CATEGORY_COLOURS)
+        periods = loaders.load_periods()
+        self._sources = loaders.load_sources().set_index("source_id")
+        self._links = loaders.load_event_sources()
+        controls = {
+            "years": w.IntRangeSlider(
+                value=years,
+                min=1932,
+                max=2024,
+                step=1,
+                description=word("control.years", lang),
+                continuous_update=False,
+                style=STYLE,
+                layout=LAYOUT_FULL,
+            ),
+            "categories": w.SelectMultiple(
+                options=[(word(f"enum.events.category.{c}", lang), c) for c in cats],
+                value=tuple(cats),
+                rows=5,
+                description=word("control.categories", lang),
+                style=STYLE,
+            ),
+            "period": _dropdown(
+                word("control.period", lang),
+                [(word("control.all", lang), "")]
+                + [(getattr(p, f"name_{lang}"), p.period_id) for p in periods.itertuples()],
+                period,
+            ),
+            "event": w.Select(
+                options=[], rows=6, description=word("control.events", lang), style=STYLE, layout=LAYOUT_FULL
+            ),
+        }
+        super().__init__(controls, lang=lang)
+
+    def render(self) -> list[str]:
+        """The timeline of the matching events, and the chosen event's card."""
+        lang, c = self.lang, self.controls
+        y0, y1 = c["years"].value
+        start, end = str(y0), f"{y1}-12-31"
+        data = charts.timeline_data(
+            start, end, c["categories"].value, [c["period"].value] if c["period"].value else None
+        )
+        event = c["event"]
+        titles = data[f"title_{lang}"]
+        options = [(f"{d} — {t}", e) for d, t, e in zip(data.start_date, titles, data.event_id)]
+        if [o[1] for o in event.options] != [o[1] for o in options]:
+            chosen = event.value
+            event.options = options
+            event.value = chosen if chosen in {o[1] for o in options} else None
+        if data.empty:
+            return [f"<p>{word('explorer.no_match', lang)}</p>"]
+        pieces = [
+            self.chart(
+                charts.plot_timeline,
+                charts.describe_timeline,
+                (9, 3.6),
+                (1.0, 0.2, 0.55, 0.45),
+                data=data,
+                start=start,
+                end=end,
+                categories=c["categories"].value,
+                lang=lang,
+            )
+        ]
+        if event.value:
+            pieces.append(self._event_card(data.set_index("event_id").loc[event.value]))
+        return pieces
+
+    def _event_card(self, e: pd.Series) -> str:
+        lang, sources = self.lang, self._sources
+        items = []
+        for link in self._links[self._links.event_id == e.name].itertuples():
+            s = sources.loc[link.source_id]
+            kind = word(f"enum.sources.kind.{s.kind}", lang)
+            items.append(
+                f"<li>{citation(s.author, s.title, s.publication, s.year, link.locator)} — "
+                f"{html.escape(kind)}; {html.escape(str(s.perspective))}</li>"
+            )
+        return (
+            f'<div class="bl-event"><h4>{html.escape(str(e[f"title_{lang}"]))} ({e.start_date})</h4>'
+            f"<p>{html.escape(str(e[f'summary_{lang}']))}</p>"
+            f"<p><b>{word('explorer.sources', lang)}</b></p><ul>{''.join(items)}</ul></div>"
+        )
+
+
+def timeline_explorer(
+    lang: str | None = None, *, years: tuple[int, int] = (1932, 2024), period: str = ""
+) -> TimelineExplorer:
     """Year-range slider, category and period filters, the matching events and their sources.
 
     Choosing an event shows its summary and every source with its perspective.
 
     Parameters
     ----------
-    lang : {"en", "es"}
-        Language of labels and text.
+    lang : {"en", "es"}, optional
+        Language of labels and text; the notebook's language when omitted.
     years : tuple of int
         The year range selected at first (a lesson can open on its own years).
     period : str
@@ -230,97 +402,76 @@ def timeline_explorer(lang: str = "en", *, years: tuple[int, int] = (1932, 2024)
 
     Returns
     -------
-    ipywidgets.VBox
+    TimelineExplorer
+
+    Examples
+    --------
+    >>> box = timeline_explorer(lang="es", years=(1952, 1952))
+    >>> "Acontecimientos, de 1952-01-01 a 1952-12-31" in box.output.outputs[0]["data"]["text/html"]
+    True
 
     """
-    check_lang(lang)
-    periods = loaders.load_periods()
-    cats = list(charts.CATEGORY_COLOURS)
-    years_slider = w.IntRangeSlider(
-        value=years,
-        min=1932,
-        max=2024,
-        step=1,
-        description=_t("years", lang),
-        continuous_update=False,
-        style=STYLE,
-        layout=LAYOUT_FULL,
-    )
-    categories = w.SelectMultiple(
-        options=[(charts.word(c, lang), c) for c in cats],
-        value=tuple(cats),
-        rows=5,
-        description=_t("categories", lang),
-        style=STYLE,
-    )
-    period_menu = _dropdown(
-        _t("period", lang),
-        [(_t("all", lang), "")] + [(getattr(p, f"name_{lang}"), p.period_id) for p in periods.itertuples()],
-        period,
-    )
-    event = w.Select(options=[], rows=6, description=_t("events", lang), style=STYLE, layout=LAYOUT_FULL)
-    sources = loaders.load_sources().set_index("source_id")
-    links = loaders.load_event_sources()
-
-    def matching() -> pd.DataFrame:
-        y0, y1 = years_slider.value
-        chosen = [period_menu.value] if period_menu.value else None
-        return charts.timeline_data(str(y0), f"{y1}-12-31", categories.value, chosen)
-
-    def render() -> list[str]:
-        data = matching()
-        options = [(f"{e.start_date} — {getattr(e, f'title_{lang}')}", e.event_id) for e in data.itertuples()]
-        if [o[1] for o in event.options] != [o[1] for o in options]:
-            chosen = event.value
-            event.options = options
-            event.value = chosen if chosen in {o[1] for o in options} else None
-        y0, y1 = years_slider.value
-        if data.empty:
-            return [f"<p>{_t('no_match', lang)}</p>"]
-        kw = {"data": data, "lang": lang, "start": str(y0), "end": f"{y1}-12-31", "categories": categories.value}
-        fig, ax = _figure((9, 3.6), (1.0, 0.2, 0.55, 0.45))
-        charts.plot_timeline(ax=ax, **kw)
-        pieces = [figure_html(fig, charts.describe_timeline(data, lang=lang))]
-        if event.value:
-            pieces.append(_event_card(data.set_index("event_id").loc[event.value], links, sources, lang))
-        return pieces
-
-    return _Explorer(
-        {"years": years_slider, "categories": categories, "period": period_menu, "event": event},
-        render,
-        height="620px",
-        lang=lang,
-        name="timeline",
-    ).box
-
-
-def _event_card(e: pd.Series, links: pd.DataFrame, sources: pd.DataFrame, lang: str) -> str:
-    rows = []
-    for link in links[links.event_id == e.name].itertuples():
-        s = sources.loc[link.source_id]
-        where = f", {html.escape(str(link.locator))}" if pd.notna(link.locator) else ""
-        rows.append(
-            f"<li><b>{html.escape(str(s.author))}</b>, <i>{html.escape(str(s.title))}</i>, "
-            f"{html.escape(str(s.publication))}{'' if pd.isna(s.year) else f' ({s.year})'}{where} — "
-            f"{html.escape(str(s.kind))}; {html.escape(str(s.perspective))}</li>"
-        )
-    return (
-        f'<div class="bl-event"><h4>{html.escape(str(e[f"title_{lang}"]))} ({e.start_date})</h4>'
-        f"<p>{html.escape(str(e[f'summary_{lang}']))}</p>"
-        f"<p><b>{_t('sources', lang)}</b></p><ul>{''.join(rows)}</ul></div>"
-    )
+    return TimelineExplorer(lang, years=years, period=period)
 
 
 # -- 2. elections ---------------------------------------------------------------------------------
 
 
-def election_explorer(lang: str = "en", *, election_id: str = "1956_general", scale: str = "linear") -> w.VBox:
+class ElectionExplorer(Explorer):
+    """Election picker, linear or logarithmic scale, votes or shares. Build it with :func:`election_explorer`."""
+
+    name_key = "explorer.election.name"
+    css_class = "bl-election"
+    height = "480px"
+
+    def __init__(self, lang: str | None = None, *, election_id: str = "1956_general", scale: str = "linear") -> None:
+        lang = resolve_lang(lang)
+        elections = loaders.load_elections().sort_values("date")
+        controls = {
+            "election": _dropdown(
+                word("control.election", lang),
+                [(f"{e.date:%Y} ({e.election_id})", e.election_id) for e in elections.itertuples()],
+                election_id,
+            ),
+            "scale": _toggle(
+                word("control.scale", lang),
+                [(word("control.scale.linear", lang), "linear"), (word("control.scale.log", lang), "log")],
+                scale,
+            ),
+            "measure": _toggle(
+                word("control.measure", lang),
+                [(word("control.measure.votes", lang), "votes"), (word("control.measure.share", lang), "share")],
+                "votes",
+            ),
+        }
+        super().__init__(controls, lang=lang)
+
+    def render(self) -> list[str]:
+        """The chosen election's bars."""
+        data = charts.election_data(self.controls["election"].value)
+        return [
+            self.chart(
+                charts.plot_election,
+                charts.describe_election,
+                (8, 0.55 * len(data) + 1.8),
+                (2.6, 0.2, 0.4, 0.55),
+                data=data,
+                measure=self.controls["measure"].value,
+                scale=self.controls["scale"].value,
+                lang=self.lang,
+            )
+        ]
+
+
+def election_explorer(
+    lang: str | None = None, *, election_id: str = "1956_general", scale: str = "linear"
+) -> ElectionExplorer:
     """Election picker, linear or logarithmic scale, votes or shares.
 
     Parameters
     ----------
-    lang : {"en", "es"}
-        Language of labels and text.
+    lang : {"en", "es"}, optional
+        Language of labels and text; the notebook's language when omitted.
     election_id : str
         The election shown at first.
     scale : {"linear", "log"}
@@ -328,256 +479,312 @@ def election_explorer(lang: str = "en", *, election_id: str = "1956_general", sc
 
     Returns
     -------
-    ipywidgets.VBox
+    ElectionExplorer
 
     """
-    check_lang(lang)
-    elections = loaders.load_elections().sort_values("date")
-    election = _dropdown(
-        _t("election", lang),
-        [(f"{e.date:%Y} ({e.election_id})", e.election_id) for e in elections.itertuples()],
-        election_id,
-    )
-    scale_toggle = _toggle(_t("scale", lang), [(_t("linear", lang), "linear"), (_t("log", lang), "log")], scale)
-    measure = _toggle(_t("measure", lang), [(_t("votes", lang), "votes"), (_t("share", lang), "share")], "votes")
-
-    def render() -> list[str]:
-        data = charts.election_data(election.value)
-        return [
-            _draw(
-                charts.plot_election,
-                charts.describe_election,
-                (8, 0.55 * len(data) + 1.8),
-                (2.6, 0.2, 0.4, 0.55),
-                data=data,
-                measure=measure.value,
-                scale=scale_toggle.value,
-                lang=lang,
-            )
-        ]
-
-    return _Explorer(
-        {"election": election, "scale": scale_toggle, "measure": measure},
-        render,
-        height="480px",
-        lang=lang,
-        name="election",
-    ).box
+    return ElectionExplorer(lang, election_id=election_id, scale=scale)
 
 
 # -- 3. land reform -------------------------------------------------------------------------------
 
 
-def land_reform_explorer(lang: str = "en") -> w.VBox:
-    """Bars or map, sort order, and a highlighted department with a note on where its figure comes from.
+class LandReformExplorer(Explorer):
+    """Bars or map, sort order, a highlighted department. Build it with :func:`land_reform_explorer`."""
 
-    Returns
-    -------
-    ipywidgets.VBox
+    name_key = "explorer.land_reform.name"
+    css_class = "bl-land-reform"
+    height = "640px"
 
-    """
-    check_lang(lang)
-    land = charts.land_reform_data()
-    sources = loaders.load_sources().set_index("source_id")
-    view = _toggle(_t("view", lang), [(_t("bars", lang), "bars"), (_t("map", lang), "map")], "bars")
-    sort = _dropdown(_t("sort", lang), [(_t(s, lang), s) for s in charts.SORTS])
-    highlight = _dropdown(_t("highlight", lang), [(_t("none", lang), "")] + [(a, a) for a in sorted(land.area)])
+    def __init__(self, lang: str | None = None) -> None:
+        lang = resolve_lang(lang)
+        areas = sorted(charts.land_reform_data().area)
+        self._sources = loaders.load_sources().set_index("source_id")
+        controls = {
+            "view": _toggle(
+                word("control.view", lang),
+                [(word("control.view.bars", lang), "bars"), (word("control.view.map", lang), "map")],
+                "bars",
+            ),
+            "sort": _dropdown(word("control.sort", lang), [(word(f"control.sort.{s}", lang), s) for s in charts.SORTS]),
+            "highlight": _dropdown(
+                word("control.highlight", lang), [(word("control.none", lang), "")] + [(a, a) for a in areas]
+            ),
+        }
+        super().__init__(controls, lang=lang)
 
-    def render() -> list[str]:
-        data = charts.land_reform_data(sort=sort.value)
-        hl = highlight.value or None
-        if view.value == "bars":
-            pieces = [
-                _draw(
-                    charts.plot_land_reform,
-                    charts.describe_land_reform,
-                    (7, 4.2),
-                    (1.0, 0.2, 0.7, 0.55),
-                    data=data,
-                    highlight=hl,
-                    lang=lang,
-                )
-            ]
+    def render(self) -> list[str]:
+        """The bars or the map, and a note on where the highlighted department's figure comes from."""
+        lang = self.lang
+        data = charts.land_reform_data(sort=self.controls["sort"].value)
+        hl = self.controls["highlight"].value or None
+        if self.controls["view"].value == "bars":
+            plot, size, margins = charts.plot_land_reform, (7, 4.2), (1.0, 0.2, 0.7, 0.55)
         else:
-            pieces = [
-                _draw(
-                    charts.plot_land_reform_map,
-                    charts.describe_land_reform,
-                    (6.2, 6.2),
-                    (0.1, 0.1, 0.7, 0.1),
-                    data=data,
-                    highlight=hl,
-                    lang=lang,
-                )
-            ]
+            plot, size, margins = charts.plot_land_reform_map, (6.2, 6.2), (0.1, 0.1, 0.7, 0.1)
+        pieces = [self.chart(plot, charts.describe_land_reform, size, margins, data=data, highlight=hl, lang=lang)]
         if hl:
             row = data.set_index("area").loc[hl]
-            s = sources.loc[row.source_id]
-            note = row[f"note_{lang}"]
+            s = self._sources.loc[row.source_id]
             pieces.append(
                 f'<div class="bl-note"><b>{html.escape(hl)}: {number(row.estates_affected_pct, lang, 1)} %</b> — '
-                f"{html.escape(str(s.author))}, <i>{html.escape(str(s.title))}</i> "
-                f"({html.escape(str(s.perspective))}). {'' if pd.isna(note) else html.escape(str(note))}</div>"
+                f"{citation(s.author, s.title, s.publication, s.year)}; {html.escape(str(s.perspective))}. "
+                f"{_cell(row[f'note_{lang}'])}</div>"
             )
         return pieces
 
-    return _Explorer(
-        {"view": view, "sort": sort, "highlight": highlight}, render, height="640px", lang=lang, name="land-reform"
-    ).box
+
+def land_reform_explorer(lang: str | None = None) -> LandReformExplorer:
+    """Bars or map, sort order, and a highlighted department with a note on where its figure comes from.
+
+    Parameters
+    ----------
+    lang : {"en", "es"}, optional
+        Language of labels and text; the notebook's language when omitted.
+
+    Returns
+    -------
+    LandReformExplorer
+
+    """
+    return LandReformExplorer(lang)
 
 
 # -- 4. coups -------------------------------------------------------------------------------------
 
 
-def coup_explorer(lang: str = "en") -> w.VBox:
+class CoupExplorer(Explorer):
+    """Coups filtered by decade, outcome and leader. Build it with :func:`coup_explorer`."""
+
+    name_key = "explorer.coups.name"
+    css_class = "bl-coups"
+    height = "640px"
+
+    def __init__(self, lang: str | None = None) -> None:
+        lang = resolve_lang(lang)
+        self._coups = coups = charts.coups_data()
+        every = [(word("control.all", lang), "")]
+        controls = {
+            "decade": _dropdown(
+                word("term.decade", lang),
+                [(word("control.all", lang), 0)]
+                + [(word("term.decade_label", lang, decade=d), int(d)) for d in sorted(coups.decade.unique())],
+            ),
+            "outcome": _dropdown(
+                word("control.outcome", lang),
+                every + [(word(f"enum.coups.outcome.{o}", lang), o) for o in ("successful", "failed")],
+            ),
+            "leader": _dropdown(
+                word("control.leader", lang), every + [(n, n) for n in sorted({n for ns in coups.leaders for n in ns})]
+            ),
+        }
+        super().__init__(controls, lang=lang)
+
+    def render(self) -> list[str]:
+        """The chart of the matching coups by decade, and the matching rows."""
+        lang, c = self.lang, self.controls
+        rows = charts.coups_data(
+            c["decade"].value or None, c["outcome"].value or None, c["leader"].value or None, coups=self._coups
+        )
+        chart = self.chart(
+            charts.plot_coups_by_decade,
+            charts.describe_coups_by_decade,
+            (7.5, 3.6),
+            (0.7, 0.2, 0.45, 0.55),
+            data=charts.coups_by_decade_data(coups=rows),
+            lang=lang,
+        )
+        table = _table(
+            "bl-coups",
+            [word(k, lang) for k in ("table.date", "table.event", "table.target", "table.leaders", "table.outcome")],
+            [
+                [
+                    r.date,
+                    html.escape(getattr(r, f"title_{lang}")),
+                    html.escape(r.target),
+                    html.escape(", ".join(r.leaders)),
+                    word(f"enum.coups.outcome.{r.outcome}", lang),
+                ]
+                for r in rows.itertuples()
+            ],
+        )
+        return [chart, table]
+
+
+def coup_explorer(lang: str | None = None) -> CoupExplorer:
     """Filter coups by decade, outcome and leader; see the matching rows and the chart.
+
+    Parameters
+    ----------
+    lang : {"en", "es"}, optional
+        Language of labels and text; the notebook's language when omitted.
 
     Returns
     -------
-    ipywidgets.VBox
+    CoupExplorer
 
     """
-    check_lang(lang)
-    coups = _coup_rows(lang)
-    decades = sorted(coups.decade.unique())
-    decade = _dropdown(
-        _t("decade", lang), [(_t("all", lang), 0)] + [(f"{d}s" if lang == "en" else str(d), int(d)) for d in decades]
-    )
-    outcome = _dropdown(
-        _t("outcome", lang),
-        [(_t("all", lang), ""), (_t("successful", lang), "successful"), (_t("failed", lang), "failed")],
-    )
-    leaders = sorted({n for names in coups.leaders for n in names})
-    leader = _dropdown(_t("leader", lang), [(_t("all", lang), "")] + [(n, n) for n in leaders])
-
-    def render() -> list[str]:
-        rows = coups
-        if decade.value:
-            rows = rows[rows.decade == decade.value]
-        if outcome.value:
-            rows = rows[rows.outcome == outcome.value]
-        if leader.value:
-            rows = rows[rows.leaders.map(lambda names: leader.value in names)]
-        data = charts.coups_by_decade_data()
-        data = data.assign(
-            **{
-                o: [int(((rows.decade == d) & (rows.outcome == o)).sum()) for d in data.decade]
-                for o in ("successful", "failed")
-            }
-        )
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in (
-                ["Date", "Event", "Target", "Leaders", "Outcome"]
-                if lang == "en"
-                else ["Fecha", "Acontecimiento", "Objetivo", "Líderes", "Resultado"]
-            )
-        )
-        body = "".join(
-            f"<tr><td>{r.date}</td><td>{html.escape(r.title)}</td><td>{html.escape(r.target)}</td>"
-            f"<td>{html.escape(', '.join(r.leaders))}</td><td>{_t(r.outcome, lang)}</td></tr>"
-            for r in rows.itertuples()
-        )
-        table = f'<table class="bl-coups"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-        return [
-            _draw(
-                charts.plot_coups_by_decade,
-                charts.describe_coups_by_decade,
-                (7.5, 3.6),
-                (0.7, 0.2, 0.45, 0.55),
-                data=data,
-                lang=lang,
-            ),
-            table,
-        ]
-
-    return _Explorer(
-        {"decade": decade, "outcome": outcome, "leader": leader}, render, height="640px", lang=lang, name="coups"
-    ).box
-
-
-def _coup_rows(lang: str) -> pd.DataFrame:
-    coups = loaders.load_coups()
-    people = loaders.load_people().set_index("person_id")
-    events = loaders.load_events().set_index("event_id")
-    ep = loaders.load_event_people()
-    leaders = ep[ep.role == "leader"].groupby("event_id").person_id.apply(list)
-    return pd.DataFrame(
-        {
-            "date": coups.date.astype(str),
-            "decade": coups.date.map(lambda p: p.year // 10 * 10),
-            "outcome": coups.outcome.astype(str),
-            "title": events.loc[coups.event_id, f"title_{lang}"].astype(str).to_numpy(),
-            "target": people.loc[coups.target_person_id, "name"].astype(str).to_numpy(),
-            "leaders": [[str(people.loc[p, "name"]) for p in leaders.get(e, [])] for e in coups.event_id],
-        }
-    )
+    return CoupExplorer(lang)
 
 
 # -- 5. source comparison -------------------------------------------------------------------------
 
 
-def source_comparison(lang: str = "en", *, claims: Sequence[str] | None = None) -> w.VBox:
+class SourceComparison(Explorer):
+    """Every version of a contested claim side by side. Build it with :func:`source_comparison`."""
+
+    name_key = "explorer.sources.name"
+    css_class = "bl-sources"
+    height = "420px"
+
+    def __init__(self, lang: str | None = None, *, claims: Sequence[str] | None = None) -> None:
+        lang = resolve_lang(lang)
+        table = loaders.load_claims().set_index("claim_id")
+        if claims is not None:
+            unknown = [c for c in claims if c not in table.index]
+            if unknown or not claims:
+                raise ValueError(f"unknown claim ids: {', '.join(unknown)}" if unknown else "claims is empty")
+            table = table.loc[list(claims)]
+        self._questions = table[f"question_{lang}"]
+        self._versions = loaders.load_claim_versions().merge(loaders.load_sources(), on="source_id")
+        controls = {
+            "claim": _dropdown(word("control.claim", lang), [(str(q), c) for c, q in self._questions.items()]),
+        }
+        super().__init__(controls, lang=lang)
+
+    def render(self) -> list[str]:
+        """The chosen claim's versions, each with its source, and the question to think about."""
+        lang, claim = self.lang, self.controls["claim"].value
+        rows = self._versions[self._versions.claim_id == claim]
+        table = _table(
+            "bl-claim",
+            [
+                word(k, lang)
+                for k in ("table.source", "table.perspective", "table.says", "table.accepted", "table.note")
+            ],
+            [
+                [
+                    citation(r.author, r.title, r.publication, r.year),
+                    html.escape(str(r.perspective)),
+                    f"<b>{html.escape(str(r.value))}</b>",
+                    "✔" if r.accepted else "—",
+                    _cell(getattr(r, f"note_{lang}")),
+                ]
+                for r in rows.itertuples()
+            ],
+        )
+        question = html.escape(str(self._questions[claim]))
+        return [f'<h4>{question}</h4>{table}<p class="bl-question"><b>?</b> {word("explorer.question", lang)}</p>']
+
+
+def source_comparison(lang: str | None = None, *, claims: Sequence[str] | None = None) -> SourceComparison:
     """Choose a contested claim and see every version side by side, with who said it, when, and why.
 
     Parameters
     ----------
-    lang : {"en", "es"}
-        Language of labels and text.
+    lang : {"en", "es"}, optional
+        Language of labels and text; the notebook's language when omitted.
     claims : sequence of str, optional
         The ``claims.claim_id`` values to offer, in this order (a lesson offers its own
         disputes); every claim when omitted.
 
     Returns
     -------
-    ipywidgets.VBox
+    SourceComparison
 
     """
-    check_lang(lang)
-    table = loaders.load_claims().set_index("claim_id")
-    if claims is not None:
-        unknown = [c for c in claims if c not in table.index]
-        if unknown or not claims:
-            raise ValueError(f"unknown claim ids: {', '.join(unknown)}" if unknown else "claims is empty")
-        table = table.loc[list(claims)]
-    versions = loaders.load_claim_versions().merge(loaders.load_sources(), on="source_id")
-    claim = _dropdown(_t("claim", lang), [(str(q), c) for c, q in table[f"question_{lang}"].items()])
-    heads = (
-        ["Source", "Perspective", "Says", "Adopted?", "Why"]
-        if lang == "en"
-        else ["Fuente", "Perspectiva", "Dice", "¿Adoptada?", "Por qué"]
-    )
-    ask = (
-        "Which version would you trust, and why? Look at who wrote each one, when, for whom, and whether an "
-        "independent reference agrees."
-        if lang == "en"
-        else "¿En qué versión confiarías y por qué? Mira quién escribió cada una, cuándo, para quién y si una "
-        "referencia independiente coincide."
-    )
-
-    def render() -> list[str]:
-        rows = versions[versions.claim_id == claim.value]
-        body = "".join(
-            f"<tr><td>{html.escape(str(r.author))}, <i>{html.escape(str(r.title))}</i>, "
-            f"{html.escape(str(r.publication))}"
-            f"{'' if pd.isna(r.year) else f' ({r.year})'}</td><td>{html.escape(str(r.perspective))}</td>"
-            f"<td><b>{html.escape(str(r.value))}</b></td><td>{'✔' if r.accepted else '—'}</td>"
-            f"<td>{_cell(getattr(r, f'note_{lang}'))}</td></tr>"
-            for r in rows.itertuples()
-        )
-        q = html.escape(str(table.loc[claim.value, f"question_{lang}"]))
-        return [
-            f'<h4>{q}</h4><table class="bl-claim"><thead><tr>{"".join(f"<th>{h}</th>" for h in heads)}</tr></thead>'
-            f'<tbody>{body}</tbody></table><p class="bl-question"><b>?</b> {ask}</p>'
-        ]
-
-    return _Explorer({"claim": claim}, render, height="420px", lang=lang, name="sources").box
+    return SourceComparison(lang, claims=claims)
 
 
 # -- 6. self-check quiz ---------------------------------------------------------------------------
 
 
-def quiz(lesson_id: int | None = None, lang: str = "en") -> w.VBox:
+class Quiz(w.VBox):
+    """Self-check questions with immediate feedback and an explanation. Build it with :func:`quiz`.
+
+    Attributes
+    ----------
+    questions : list of dict
+        Per question, the ``question_id``, the answer ``control`` and the ``feedback`` widget.
+    lang : str
+        The quiz's language.
+
+    """
+
+    def __init__(self, lesson_id: int | None = None, lang: str | None = None) -> None:
+        self.lang = lang = resolve_lang(lang)
+        questions = loaders.load_quiz_questions()
+        options = loaders.load_quiz_options()
+        if lesson_id is not None:
+            questions = questions[questions.lesson_id == lesson_id]
+        if questions.empty:
+            raise ValueError(f"no self-check questions for lesson {lesson_id}")
+        blocks, self.questions = [], []
+        for n, q in enumerate(questions.itertuples(), start=1):
+            prompt = w.HTML(f"<b>{n}.</b> {html.escape(str(getattr(q, f'question_{lang}')))}")
+            feedback = w.HTML(layout=w.Layout(min_height="3em"))
+            if q.kind == "choice":
+                opts = options[options.question_id == q.question_id].sort_values("option_id")
+                control = w.RadioButtons(
+                    options=[(str(getattr(o, f"text_{lang}")), o.option_id) for o in opts.itertuples()],
+                    value=None,
+                    description=word("quiz.answer", lang),
+                    style=STYLE,
+                    layout=LAYOUT_FULL,
+                )
+                judge = _choice_judge(set(opts[opts.correct].option_id))
+            else:
+                # A text box rather than FloatText: it can start empty, and it accepts a decimal comma
+                # ("28,5") as Spanish-speaking learners write it.
+                control = w.Text(
+                    value="",
+                    placeholder="0",
+                    description=word("quiz.answer", lang),
+                    style=STYLE,
+                    continuous_update=False,
+                )
+                judge = _number_judge(float(q.answer), float(q.tolerance or 0))
+            control.observe(
+                self._feedback(judge, feedback, html.escape(str(getattr(q, f"explanation_{lang}")))), names="value"
+            )
+            self.questions.append({"question_id": q.question_id, "control": control, "feedback": feedback})
+            blocks.append(w.VBox([prompt, control, feedback], layout=w.Layout(margin="0 0 1em 0")))
+        super().__init__(blocks, layout=LAYOUT_FULL)
+        self.add_class("bl-quiz")
+
+    def _feedback(self, judge: Callable[[object], bool], feedback: w.HTML, explanation: str) -> Callable[[dict], None]:
+        """A callback that judges an answer as soon as it is given and shows the verdict."""
+
+        def on_change(change: dict) -> None:
+            if change["new"] in (None, ""):
+                feedback.value = ""
+                return
+            ok = judge(change["new"])
+            verdict = word("quiz.correct" if ok else "quiz.wrong", self.lang)
+            colour = "#0072B2" if ok else "#D55E00"
+            feedback.value = (
+                f'<div role="status" class="bl-feedback {"right" if ok else "wrong"}">'
+                f'<b style="color:{colour}">{"✔" if ok else "✘"} {verdict}</b> {explanation}</div>'
+            )
+
+        return on_change
+
+    def __repr__(self) -> str:
+        return word("widget.repr", self.lang, name=word("quiz.name", self.lang))
+
+
+def _choice_judge(right: set) -> Callable[[object], bool]:
+    return lambda value: value in right
+
+
+def _number_judge(answer: float, tolerance: float) -> Callable[[object], bool]:
+    def judge(value: object) -> bool:
+        given = _parse_number(str(value))
+        return given is not None and abs(given - answer) <= tolerance
+
+    return judge
+
+
+def quiz(lesson_id: int | None = None, lang: str | None = None) -> Quiz:
     """Self-check questions with immediate feedback and an explanation.
 
     Questions come from the ``quiz_questions`` and ``quiz_options`` tables. Feedback appears as soon
@@ -588,81 +795,22 @@ def quiz(lesson_id: int | None = None, lang: str = "en") -> w.VBox:
     ----------
     lesson_id : int, optional
         Only this lesson's questions; all questions when omitted.
-    lang : {"en", "es"}
-        Language.
+    lang : {"en", "es"}, optional
+        Language; the notebook's language when omitted.
 
     Returns
     -------
-    ipywidgets.VBox
+    Quiz
         Its ``questions`` attribute lists, per question, a dict with the ``question_id``, the answer
         ``control`` and the ``feedback`` widget.
 
+    Examples
+    --------
+    >>> quiz(lesson_id=5, lang="es")
+    Cuestionario de autoevaluación: ejecuta esta celda para usarlo.
+
     """
-    check_lang(lang)
-    questions = loaders.load_quiz_questions()
-    options = loaders.load_quiz_options()
-    if lesson_id is not None:
-        questions = questions[questions.lesson_id == lesson_id]
-    if questions.empty:
-        raise ValueError(f"no self-check questions for lesson {lesson_id}")
-    blocks, entries = [], []
-    for n, q in enumerate(questions.itertuples(), start=1):
-        prompt = w.HTML(f"<b>{n}.</b> {html.escape(str(getattr(q, f'question_{lang}')))}")
-        feedback = w.HTML(layout=w.Layout(min_height="3em"))
-        if q.kind == "choice":
-            opts = options[options.question_id == q.question_id].sort_values("option_id")
-            control = w.RadioButtons(
-                options=[(str(getattr(o, f"text_{lang}")), o.option_id) for o in opts.itertuples()],
-                value=None,
-                description=_t("answer", lang),
-                style=STYLE,
-                layout=LAYOUT_FULL,
-            )
-            right = set(opts[opts.correct].option_id)
-
-            def judge(value: object, right: set = right) -> bool:
-                return value in right
-        else:
-            # A text box rather than FloatText: it can start empty, and it accepts a decimal comma
-            # ("28,5") as Spanish-speaking learners write it.
-            control = w.Text(
-                value="", placeholder="0", description=_t("answer", lang), style=STYLE, continuous_update=False
-            )
-
-            def judge(value: object, answer: float = float(q.answer), tol: float = float(q.tolerance or 0)) -> bool:
-                number_ = _parse_number(str(value))
-                return number_ is not None and abs(number_ - answer) <= tol
-
-        explanation = html.escape(str(getattr(q, f"explanation_{lang}")))
-
-        def on_change(
-            change: dict,
-            judge: Callable[[object], bool] = judge,
-            feedback: w.HTML = feedback,
-            explanation: str = explanation,
-        ) -> None:
-            if change["new"] in (None, ""):
-                feedback.value = ""
-                return
-            ok = judge(change["new"])
-            verdict = (
-                ("Correct." if lang == "en" else "Correcto.")
-                if ok
-                else ("Not quite." if lang == "en" else "No exactamente.")
-            )
-            colour = "#0072B2" if ok else "#D55E00"
-            feedback.value = (
-                f'<div role="status" class="bl-feedback {"right" if ok else "wrong"}">'
-                f'<b style="color:{colour}">{"✔" if ok else "✘"} {verdict}</b> {explanation}</div>'
-            )
-
-        control.observe(on_change, names="value")
-        entries.append({"question_id": q.question_id, "control": control, "feedback": feedback})
-        blocks.append(w.VBox([prompt, control, feedback], layout=w.Layout(margin="0 0 1em 0")))
-    box = w.VBox(blocks, layout=LAYOUT_FULL)
-    box.add_class("bl-quiz")
-    box.questions = entries
-    return box
+    return Quiz(lesson_id, lang)
 
 
 def _parse_number(text: str) -> float | None:
@@ -675,8 +823,3 @@ def _parse_number(text: str) -> float | None:
         return float(t)
     except ValueError:
         return None
-
-
-def _cell(value: object) -> str:
-    """HTML for a table cell that may be missing."""
-    return "" if pd.isna(value) else html.escape(str(value))

@@ -12,6 +12,9 @@ import pytest
 import bolivia_lessons
 from bolivia_lessons.paths import DATA_ENV, EXTRA_ENV
 
+# benchmark scripts print figures when run by hand; they are not tests (nor doctest modules)
+collect_ignore_glob = ["bench*.py"]
+
 
 @pytest.fixture(autouse=True)
 def _no_teacher_data(monkeypatch: pytest.MonkeyPatch) -> None:

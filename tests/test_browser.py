@@ -1,7 +1,8 @@
 """End to end in a real browser: JupyterLab and Voilà on 127.0.0.1, driven from the keyboard.
 
 Needs Debian's chromium (``/usr/bin/chromium``) and the ``playwright`` package; ``.ci/run``
-installs both. Screenshots land in ``artifacts/browser/``.
+installs both. Screenshots land in ``artifacts/browser/`` (ignored by git: they are for looking at,
+not for committing).
 """
 
 from __future__ import annotations

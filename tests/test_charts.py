@@ -179,16 +179,27 @@ def test_heads_of_state_bars_match_terms_and_colours() -> None:
     assert f"{len(data)} terms in office" in charts.describe_heads_of_state(data)
 
 
-def test_coups_by_decade_counts() -> None:
-    data = charts.coups_by_decade_data()
-    coups = bl.load_coups()
-    assert data.successful.sum() == (coups.outcome == "successful").sum()
-    assert data.failed.sum() == (coups.outcome == "failed").sum()
+@pytest.mark.parametrize("dataset", sorted(charts.COUP_DATASETS))
+def test_coups_by_decade_counts_what_one_data_set_lists(dataset: str) -> None:
+    """The chart counts each data set's own classifications and never decides a contested case itself."""
+    data = charts.coups_by_decade_data(dataset=dataset)
+    classes = bl.load_coup_classifications().query("source_id == @dataset")
+    assert data.successful.sum() == classes.classification.isin(["coup", "self_coup"]).sum()
+    assert data.failed.sum() == (classes.classification == "attempted_coup").sum()
+    # November 2019 is not a coup in either data set: nothing is counted for the 2010s
+    assert int(data.set_index("decade").loc[2010].sum()) == 0
     ax = charts.plot_coups_by_decade(data)
     heights = [b.get_height() for b in bars(ax)]
     assert heights == list(data.successful) + list(data.failed)
+    assert charts.COUP_DATASETS[dataset] in ax.get_title()
     assert charts.plot_coups_by_decade(data, lang="es").get_ylabel() == "Número de golpes e intentos"
-    assert f"{data.successful.sum()} successful" in charts.describe_coups_by_decade(data)
+    text = charts.describe_coups_by_decade(data)
+    assert f"{data.successful.sum()} successful" in text and charts.COUP_DATASETS[dataset] in text
+
+
+def test_powell_and_thyne_count_23_bolivian_cases() -> None:
+    data = charts.coups_by_decade_data(dataset="powell_thyne_2011_coups")
+    assert (data.successful.sum(), data.failed.sum()) == (11, 12)
 
 
 def test_charts_never_show(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -210,3 +221,86 @@ def test_bad_arguments_are_explained() -> None:
         charts.plot_election(lang="fr")
     with pytest.raises(ValueError, match="no election '1999_general'"):
         charts.election_data("1999_general")
+
+
+def test_category_colours_cover_exactly_the_schemas_categories() -> None:
+    from bolivia_lessons.schema import read_package
+
+    enum = read_package(bl.data_dir()).resource("events").field("category").enum
+    assert sorted(charts.CATEGORY_COLOURS) == sorted(enum)
+    assert len(set(charts.CATEGORY_COLOURS.values())) == len(enum)
+    hows = read_package(bl.data_dir()).resource("heads_of_state").field("how").enum
+    assert sorted(charts.HOW_COLOURS) == sorted(hows)
+
+
+def test_the_package_keeps_every_public_name() -> None:
+    for name in charts.__all__:
+        assert getattr(charts, name) is not None, name
+    assert {"plot_election", "election_data", "timeline_data", "SORTS", "CATEGORY_COLOURS", "coups_data"} <= set(
+        charts.__all__
+    )
+
+
+MATHS = ["$5 million and $10 fee", r"$\alert$ in the barracks", "50% of $1"]
+
+
+def drawn_svg(ax) -> str:
+    import io
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        ax.figure.savefig(buf, format="svg")
+    return buf.getvalue()
+
+
+def test_dollar_signs_in_the_data_are_drawn_as_written() -> None:
+    import html
+
+    data = charts.timeline_data("1952-04-08", "1952-04-12")
+    data.loc[data.index[: len(MATHS)], "title_en"] = MATHS
+    ax = charts.plot_timeline(data, start="1952-04-08", end="1952-04-12")
+    svg = drawn_svg(ax)  # mathtext would raise on \alert, and draw "$5 million and $10" as 5millionand10
+    for title in MATHS:
+        assert title in {t.get_text() for t in ax.texts}
+        assert html.escape(title, quote=False) in svg, title
+    people = charts.heads_of_state_data(1952, 1956)
+    people.loc[people.index[0], "name"] = MATHS[1]
+    assert MATHS[1] in drawn_svg(charts.plot_heads_of_state(people, start=1952, end=1956))
+    votes = charts.election_data("1956_general")
+    votes.loc[votes.index[0], "candidate"] = MATHS[0]
+    assert f"{MATHS[0]} ({votes.party.iloc[0]})" in drawn_svg(charts.plot_election(votes))
+
+
+def test_coups_data_filters_and_counts_by_decade() -> None:
+    coups = bl.load_coups()
+    every = charts.coups_data()
+    assert len(every) == len(coups) and list(every.date) == list(coups.date.astype(str))
+    failed = charts.coups_data(outcome="failed")
+    assert len(failed) == int((coups.outcome == "failed").sum()) and set(failed.outcome) == {"failed"}
+    fifties = charts.coups_data(decade=1950)
+    assert len(fifties) == sum(p.year // 10 == 195 for p in coups.date)
+    led = charts.coups_data(leader="Hugo Banzer Suárez")
+    assert len(led) >= 1 and all("Hugo Banzer Suárez" in names for names in led.leaders)
+    assert charts.coups_data(decade=1950, coups=every).equals(fifties)  # filters given rows the same way
+    counts = charts.coups_by_decade_data(coups=fifties).set_index("decade")
+    classes = bl.load_coup_classifications().query("source_id == 'powell_thyne_2011_coups'")
+    listed = classes[classes.coup_id.isin(fifties.coup_id) & (classes.classification != "not_listed")]
+    assert int(counts.loc[1950].sum()) == len(listed) and int(counts.drop(1950).to_numpy().sum()) == 0
+
+
+def test_the_map_file_is_the_one_the_descriptor_names(data_copy) -> None:
+    import json
+
+    descriptor = data_copy / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    (resource,) = [r for r in package["resources"] if r["name"] == charts.MAP_RESOURCE]
+    old = data_copy / resource["path"]
+    moved = data_copy / "maps" / "departments.topo.json"
+    moved.parent.mkdir()
+    old.rename(moved)
+    resource["path"] = "maps/departments.topo.json"
+    descriptor.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert len(charts.departments()) == 9
+    ax = charts.plot_places_map(place_ids=["oruro"])
+    assert {p.get_label() for p in charts.plot_land_reform_map().patches} >= set(charts.departments())
+    plt.close(ax.figure)

@@ -21,7 +21,7 @@ import pytest
 import bolivia_lessons as bl
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks" / "en").glob("[0-9][0-9]_*.ipynb"))
 IGNORE = "nbval-ignore-output"
 
 
@@ -61,7 +61,7 @@ def test_lesson_has_every_part(path: Path) -> None:
 def test_outputs_are_committed_and_charts_are_svg(path: Path) -> None:
     nb = load(path)
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(c["outputs"] or not c["source"] or "setup()" in "".join(c["source"]) for c in code), "run before commit"
+    assert all(c["outputs"] or not c["source"] or "setup(" in "".join(c["source"]) for c in code), "run before commit"
     outputs = [o for c in code for o in c["outputs"]]
     assert any("image/svg+xml" in o.get("data", {}) for o in outputs), "at least one chart, stored as SVG"
     assert not any("image/png" in o.get("data", {}) for o in outputs), "PNG is not compared by nbval"
@@ -70,14 +70,20 @@ def test_outputs_are_committed_and_charts_are_svg(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_widgets_are_tagged_and_only_widgets(path: Path) -> None:
+def test_widgets_are_tagged_and_store_no_state(path: Path) -> None:
+    """Explorer cells are tagged for nbval and keep only a line of text: no widget state, no model ids."""
     nb = load(path)
+    assert "widgets" not in nb["metadata"], "widget state is never stored"
     for c in nb["cells"]:
         if c["cell_type"] != "code":
             continue
-        shows_widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c["outputs"])
-        tagged = IGNORE in c["metadata"].get("tags", [])
-        assert shows_widget == tagged, "".join(c["source"])
+        assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c["outputs"])
+        shows_explorer = re.search(r"widgets\.\w+\(", "".join(c["source"])) is not None
+        assert shows_explorer == (IGNORE in c["metadata"].get("tags", [])), "".join(c["source"])
+        if shows_explorer:
+            (out,) = c["outputs"]
+            text = "".join(out["data"]["text/plain"])
+            assert "\n" not in text and len(text) < 120 and "VBox" not in text, text
     assert any(IGNORE in c["metadata"].get("tags", []) for c in nb["cells"]), "at least one explorer"
 
 

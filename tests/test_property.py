@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bolivia_lessons as bl
 from bolivia_lessons import DataError
 from bolivia_lessons.paths import DATA_ENV
+from bolivia_lessons.schema import read_package
 
 ORIGINAL = bl.data_dir()
 TABLES = ["events", "elections", "election_results", "land_reform", "claim_versions", "places"]
@@ -65,3 +69,99 @@ def test_random_corruption_raises_only_data_error(table: str, edit_list: list) -
                 del os.environ[DATA_ENV]
             else:
                 os.environ[DATA_ENV] = previous
+
+
+# -- "validate says OK" means every loader runs -------------------------------------------------
+
+EVENTS_HEADER = next(csv.reader(io.StringIO((ORIGINAL / "events.csv").read_text(encoding="utf-8"))))
+SHIPPED = {
+    name: {row[0] for row in csv.reader(io.StringIO((ORIGINAL / f"{name}.csv").read_text("utf-8")))}
+    for name in ("periods", "places", "lessons")
+}
+ENUMS = {f.name: f.enum for f in read_package(ORIGINAL).resource("events").fields if f.enum}
+
+# text a teacher might type or paste: accents, quotes, commas, line breaks, formula signs, markup
+text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aeiouáéíóúñÑ ,;\"'\n\t=+-@$<>&*_#|\\%")),
+        st.characters(exclude_categories=("Cs", "Cc")),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@st.composite
+def dates(draw: st.DrawFn) -> tuple[str, str, str]:
+    """A start date, an end date (maybe empty) and their precision, all consistent."""
+    precision = draw(st.sampled_from(["day", "month", "year"]))
+    year = draw(st.integers(1, 9999))
+    month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+    form = {"day": "{:04d}-{:02d}-{:02d}", "month": "{:04d}-{:02d}", "year": "{:04d}"}[precision]
+    start = form.format(year, month, day)
+    end = (
+        "" if draw(st.booleans()) or year == 9999 else form.format(year + draw(st.integers(0, 9999 - year)), month, day)
+    )
+    return start, end, precision
+
+
+# values that look like data but may break a rule (or a loader): each replaces one cell
+junk = st.one_of(
+    text,
+    st.text(st.characters(codec="utf-8"), min_size=1, max_size=10),  # control characters too
+    st.sampled_from(["", "0000", "0000-01-01", "1952-02-30", "1952-13", "9999-12-31", "true", "false", "yes", "1e400"]),
+    st.integers(-(2**80), 2**80).map(str),
+    st.from_regex(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", fullmatch=True),
+    st.from_regex(r"[ \t\u00a0]*[=+\-@\uff1d\uff0b\uff0d\uff20].{0,10}", fullmatch=True),
+)
+
+
+@st.composite
+def event_rows(draw: st.DrawFn, number: int) -> list[str]:
+    start, end, precision = draw(dates())
+    row = {
+        "event_id": draw(st.from_regex(r"[0-9]{4}_[a-z0-9_]{1,12}", fullmatch=True)) + f"_{number}",
+        "start_date": start,
+        "end_date": end,
+        "date_precision": precision,
+        "title_en": draw(text),
+        "title_es": draw(text),
+        "summary_en": draw(text),
+        "summary_es": draw(text),
+        "category": draw(st.sampled_from(ENUMS["category"])),
+        "period_id": draw(st.sampled_from(sorted(SHIPPED["periods"] - {"period_id"}))),
+        "place_id": draw(st.sampled_from(["", *sorted(SHIPPED["places"] - {"place_id"})])),
+        "department": "",
+        "lesson_id": draw(st.sampled_from(sorted(SHIPPED["lessons"] - {"lesson_id"}))),
+        "key_event": draw(st.sampled_from(["true", "false"])),
+    }
+    for column in draw(st.lists(st.sampled_from(EVENTS_HEADER), max_size=1)):
+        row[column] = draw(junk)
+    return [row[c] for c in EVENTS_HEADER]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.integers(1, 3).flatmap(lambda n: st.tuples(*(event_rows(i) for i in range(n)))))
+def test_extra_events_that_pass_validation_always_load(rows: tuple[list[str], ...]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = Path(tmp)
+        for name, records in (
+            ("events.csv", [EVENTS_HEADER, *rows]),
+            (
+                "event_sources.csv",
+                [["event_id", "source_id", "locator", "note"]] + [[r[0], "abc_2019_mesa", "", ""] for r in rows],
+            ),
+        ):
+            with (extra / name).open("w", encoding="utf-8", newline="") as fh:
+                csv.writer(fh, lineterminator="\n").writerows(records)
+        problems = bl.check(extra=extra)
+        if problems:
+            with pytest.raises(DataError) as info:
+                bl.load_events(extra=extra)
+            assert info.value.problems == problems
+            return
+        for name in bl.list_tables():  # "validate says OK" implies every loader runs
+            bl.load_table(name, extra=extra)
+        events = bl.load_events(extra=extra).set_index("event_id")
+        for row in rows:
+            assert events.loc[row[0], "title_en"] == row[EVENTS_HEADER.index("title_en")]

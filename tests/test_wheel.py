@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import sysconfig
@@ -61,10 +62,12 @@ def test_wheel_installs_and_loads_every_table(tmp_path: Path) -> None:
     assert sorted(report["tables"]) == sorted(r["name"] for r in shipped["resources"] if "schema" in r)
     # the lessons travel in the wheel too, for `bolivia-lessons lab` after a plain `pip install`
     lessons = [Path(p) for p in report["lessons"]]
-    assert [p.name for p in lessons] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert all(p.parent == Path(report["file"]).parent / "notebooks" for p in lessons)
+    assert [p.name for p in lessons] == sorted(p.name for p in (ROOT / "notebooks" / "en").glob("[0-9][0-9]_*.ipynb"))
+    assert all(p.parent == Path(report["file"]).parent / "notebooks" / "en" for p in lessons)
     assert all(n > 0 for n in report["tables"].values())
-    assert report["version"] == "0.1.0"
+    # the version the wheel reports is the one pyproject.toml declares, read rather than repeated here
+    declared = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert declared and report["version"] == declared.group(1)
     cli = subprocess.run(
         [str(env_dir / "bin" / "bolivia-lessons"), "validate"],
         cwd=tmp_path,

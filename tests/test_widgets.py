@@ -10,7 +10,7 @@ import ipywidgets as w  # noqa: E402
 import pytest  # noqa: E402
 
 import bolivia_lessons as bl  # noqa: E402
-from bolivia_lessons import widgets  # noqa: E402
+from bolivia_lessons import charts, widgets  # noqa: E402
 
 
 def html_of(box: w.VBox) -> str:
@@ -189,3 +189,102 @@ def test_quiz_for_one_lesson_and_decimal_comma() -> None:
     assert widgets._parse_number("786.792") == 786792
     with pytest.raises(ValueError, match="no self-check questions"):
         widgets.quiz(lesson_id=99)
+
+
+EXPLORERS = [
+    (widgets.timeline_explorer, widgets.TimelineExplorer, "bl-timeline", "Timeline explorer"),
+    (widgets.election_explorer, widgets.ElectionExplorer, "bl-election", "Election explorer"),
+    (widgets.land_reform_explorer, widgets.LandReformExplorer, "bl-land-reform", "Land-reform explorer"),
+    (widgets.coup_explorer, widgets.CoupExplorer, "bl-coups", "Coup explorer"),
+    (widgets.source_comparison, widgets.SourceComparison, "bl-sources", "Source comparison"),
+]
+
+
+@pytest.mark.parametrize(("make", "cls", "css", "name"), EXPLORERS)
+def test_explorers_are_widgets_whose_repr_tells_a_learner_what_to_do(make, cls, css, name) -> None:
+    box = make(lang="en")
+    assert isinstance(box, cls) and isinstance(box, widgets.Explorer) and isinstance(box, w.VBox)
+    assert repr(box) == f"{name}: run this cell to use it."
+    # what a notebook that has not been run shows in place of the widget
+    assert box._repr_mimebundle_()["text/plain"] == repr(box)
+    assert {"bl-explorer", css} <= set(box._dom_classes)
+    assert list(box.children) == [*box.controls.values(), box.output]
+    spanish = make(lang="es")
+    assert repr(spanish).endswith(": ejecuta esta celda para usarlo.") and repr(spanish) != repr(box)
+
+
+def test_the_quiz_is_a_widget_whose_repr_tells_a_learner_what_to_do() -> None:
+    box = widgets.quiz(lesson_id=5)
+    assert isinstance(box, widgets.Quiz) and isinstance(box, w.VBox) and "bl-quiz" in box._dom_classes
+    assert repr(box) == "Self-check quiz: run this cell to use it." == box._repr_mimebundle_()["text/plain"]
+    assert (
+        repr(widgets.quiz(lesson_id=5, lang="es")) == "Cuestionario de autoevaluación: ejecuta esta celda para usarlo."
+    )
+    entry = box.questions[0]
+    assert entry["control"].description == "Your answer"
+
+
+def drawn_afresh(box: widgets.Explorer) -> str:
+    box._canvases.clear()  # the next chart goes on a new figure
+    box.redraw()
+    return html_of(box)
+
+
+def visit(box: widgets.Explorer, name: str, values) -> None:
+    """Set a control to each value; each chart must be the one a new figure gives."""
+    for value in values:
+        box.controls[name].value = value
+        assert_no_error(box)
+        assert html_of(box) == drawn_afresh(box), (name, value)
+
+
+def test_a_figure_drawn_again_gives_what_a_new_figure_gives() -> None:
+    box = widgets.election_explorer()
+    for _, election in box.controls["election"].options:
+        box.controls["election"].value = election
+        visit(box, "scale", ["log", "linear"])
+        visit(box, "measure", ["share", "votes"])
+    box = widgets.land_reform_explorer()
+    for view in ("bars", "map", "bars"):
+        box.controls["view"].value = view
+        visit(box, "sort", [v for _, v in box.controls["sort"].options])
+        visit(box, "highlight", [v for _, v in box.controls["highlight"].options])
+    box = widgets.coup_explorer()
+    visit(box, "outcome", ["failed", "successful", ""])
+    visit(box, "decade", [v for _, v in box.controls["decade"].options])
+    visit(box, "leader", [v for _, v in box.controls["leader"].options][:6])
+    box = widgets.timeline_explorer()
+    visit(box, "years", [(1952, 1952), (1940, 2024), (1969, 1971), (1932, 2024)])
+    visit(box, "categories", [("coup",), ("coup", "war", "election"), tuple(charts.CATEGORY_COLOURS)])
+    visit(box, "period", [v for _, v in box.controls["period"].options][:4])
+
+
+def test_coup_chart_counts_the_rows_in_the_table() -> None:
+    """The chart under the table counts the shown rows as the Powell & Thyne data set classifies them."""
+    box = widgets.coup_explorer()
+    classes = bl.load_coup_classifications().query("source_id == 'powell_thyne_2011_coups'")
+    kind = dict(zip(classes.coup_id, classes.classification))
+    coups = bl.load_coups()
+    box.controls["decade"].value = 1970
+    shown = [c for c, p in zip(coups.coup_id, coups.date) if p.year // 10 == 197]
+    page = html_of(box)
+    assert page.count("<tr><td>") == len(shown)
+    successful = sum(kind.get(c) in ("coup", "self_coup") for c in shown)
+    failed = sum(kind.get(c) == "attempted_coup" for c in shown)
+    assert f"({successful} successful, {failed} failed in all;" in page
+    box.controls["decade"].value = 2010
+    assert "(0 successful, 0 failed in all;" in html_of(box), "2019 is not counted: the data set does not list it"
+
+
+def test_a_slider_move_draws_once_even_when_the_event_list_changes() -> None:
+    box = widgets.timeline_explorer(years=(1952, 1952))
+    event = box.controls["event"]
+    event.value = "1952_04_09_insurrection_begins"
+    assert "bl-event" in html_of(box)
+    renders = []
+    real = box.render
+    box.render = lambda: renders.append(1) or real()
+    box.controls["years"].value = (1960, 1970)  # the chosen event is out of range: the list changes
+    assert len(renders) == 1
+    assert event.value is None and "bl-event" not in html_of(box)
+    assert all(not v.startswith("1952_") for _, v in event.options)

@@ -1,0 +1,254 @@
+"""The timeline: events on a time axis, one row per category, with the periods shaded behind them."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
+
+from .. import loaders
+from ..text import resolve_lang, word
+from ._common import CATEGORY_COLOURS, DATA_TEXT, LEADER_LINE, Box, LabelPlacer, new_axes, text_width
+
+__all__ = ["describe_timeline", "plot_timeline", "timeline_data"]
+
+
+@lru_cache(maxsize=8192)
+def _when(value: object, end: bool = False) -> pd.Timestamp:
+    """The first (or, with ``end``, the last) day that a date of any precision can mean.
+
+    Cached: a timeline explorer asks again for every event's dates on every move of its slider.
+    """
+    if isinstance(value, pd.Period):
+        return value.end_time.normalize() if end else value.start_time
+    return pd.Timestamp(str(value))
+
+
+def timeline_data(
+    start: str = "1932",
+    end: str = "2024-12-31",
+    categories: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Events between ``start`` and ``end`` (ISO dates of any precision), optionally filtered.
+
+    An event dated only to a year or a month is left out of a window shorter than its date's
+    uncertainty: zoomed in on the days of April 1952, "1952" could be any of them.
+
+    Parameters
+    ----------
+    start, end : str
+        The window, as ISO dates of any precision (``"1952"``, ``"1952-04"``, ``"1952-04-09"``).
+    categories : iterable of str, optional
+        ``events.category`` values to keep.
+    periods : iterable of str, optional
+        ``periods.period_id`` values to keep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The events' columns plus ``start`` and ``end`` timestamps (first and last day the dates can
+        mean) and the window as ``window_start`` and ``window_end``.
+
+    Examples
+    --------
+    >>> days = timeline_data("1952-04-08", "1952-04-12")
+    >>> bool(days.start.min() >= pd.Timestamp("1952-04-08")), "1952_04_09_insurrection_begins" in set(days.event_id)
+    (True, True)
+
+    """
+    events = loaders.load_events()
+    first = [_when(d) for d in events.start_date]
+    last = [_when(d, True) for d in events.start_date]  # of the start date: "1952" lasts until 31 December
+    events["start"] = first
+    events["end"] = [_when(e, True) if isinstance(e, pd.Period) else s for s, e in zip(last, events.end_date)]
+    lo, hi = _when(pd.Period(start)), _when(pd.Period(end), True)
+    vague = pd.Series([b - a for a, b in zip(first, last)], index=events.index, dtype="timedelta64[ns]")
+    keep = (events.end >= lo) & (events.start <= hi) & (vague <= hi - lo)
+    if categories is not None:
+        keep &= events.category.isin(list(categories))
+    if periods is not None:
+        keep &= events.period_id.isin(list(periods))
+    return events[keep].sort_values(["start", "event_id"]).reset_index(drop=True).assign(window_start=lo, window_end=hi)
+
+
+def _title_positions(where: float, width: float, right: bool, base: float) -> Iterator[tuple[int, Box]]:
+    """Levels for an event's title and the box it would cover, in points: its own line, then ever higher."""
+    x0, x1 = (where - 4 - width, where - 4) if right else (where + 4, where + 4 + width)
+    for level in itertools.count():
+        y = base + 9 * level
+        yield level, (x0, x1, y, y + 8)
+
+
+def plot_timeline(
+    data: pd.DataFrame | None = None,
+    *,
+    start: str = "1932",
+    end: str = "2024-12-31",
+    categories: Iterable[str] | None = None,
+    lang: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Events on a time axis, one row per category, with the periods shaded behind them.
+
+    ``start`` and ``end`` zoom from the whole of 1932–2024 down to single days (``"1952-04-08"``
+    to ``"1952-04-12"``); when few events are in view their titles are written beside them.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, optional
+        Output of :func:`timeline_data`; computed from ``start``, ``end`` and ``categories`` when omitted.
+    start, end : str
+        The window, as ISO dates of any precision.
+    categories : iterable of str, optional
+        The categories (rows) shown; all when omitted.
+    lang : {"en", "es"}, optional
+        Language; the notebook's language when omitted.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> plot_timeline(start="1952-04-08", end="1952-04-12", lang="es").get_title()
+    'Acontecimientos, de 1952-04-08 a 1952-04-12'
+
+    """
+    lang = resolve_lang(lang)
+    data = timeline_data(start, end, categories) if data is None else data
+    ax = new_axes(ax, (10, 4.8))
+    lo, hi = (
+        data.window_start.iloc[0] if len(data) else _when(pd.Period(start)),
+        (data.window_end.iloc[0] if len(data) else _when(pd.Period(end), True)),
+    )
+    cats = [c for c in CATEGORY_COLOURS if categories is None or c in set(categories)]
+    rows = {c: i for i, c in enumerate(reversed(cats))}
+    periods = loaders.load_periods().sort_values("start_year")
+    starts = set(periods.start_year)
+    for k, p in enumerate(periods.itertuples()):
+        # periods given in whole years tile the axis: one ends where the next begins
+        p0 = pd.Timestamp(f"{p.start_year}-01-01")
+        p1 = pd.Timestamp(
+            f"{p.end_year}-01-01" if p.end_year in starts and p.end_year > p.start_year else f"{p.end_year}-12-31"
+        )
+        if p1 < lo or p0 > hi:
+            continue
+        a, b = max(p0, lo), min(p1, hi)
+        # the band axvspan() would draw, without its work on data limits that the fixed window ignores
+        x0, x1 = mdates.date2num(a), mdates.date2num(b)
+        band = Rectangle((x0, 0), x1 - x0, 1, color="#f2f2f2" if k % 2 else "#e3e3e3", zorder=0, linewidth=0)
+        band.set_transform(ax.get_xaxis_transform(which="grid"))
+        ax.add_artist(band)
+        # period names sit above the rows on two staggered lines, shortened to fit their span
+        width_in = ax.figure.get_figwidth() * 0.8 * (b - a) / (hi - lo)
+        fits = int(width_in * 72 * 1.4 / (7 * 0.6))  # 7-pt characters that fit (lines are staggered)
+        name = getattr(p, f"name_{lang}")
+        if fits >= 4:
+            label = name if len(name) <= fits else name[: fits - 1].rstrip() + "…"
+            ax.text(
+                mdates.date2num(a + (b - a) / 2),
+                len(cats) - 0.2 + 0.45 * (k % 2),
+                label,
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                clip_on=True,
+                **DATA_TEXT,
+            )
+    # one artist per category (not per event) keeps a redraw of the whole timeline fast
+    # (plain arrays rather than a pandas groupby: this runs on every move of the explorer's slider)
+    category = data.category.astype(str).to_numpy()
+    first, last = data.start.to_numpy(), data.end.to_numpy()
+    for cat in dict.fromkeys(category):  # in order of first appearance
+        y, colour = rows[cat], CATEGORY_COLOURS[cat]
+        mine = category == cat
+        spans = mine & (last > first)
+        if spans.any():
+            ax.hlines([y] * int(spans.sum()), first[spans], last[spans], colors=colour, linewidth=4, zorder=2)
+        ax.plot(
+            first[mine],
+            [y] * int(mine.sum()),
+            "o",
+            color=colour,
+            markersize=6,
+            markeredgecolor="black",
+            markeredgewidth=0.5,
+            linestyle="none",
+            zorder=3,
+        )
+    if len(data) <= 12:
+        # Titles go on the lowest line above their row where they cover no title already placed, on
+        # this row or the next (four events share 9 April 1952); titles in the right third of the
+        # axis run leftwards.
+        axes_pt = ax.figure.get_figwidth() * 72 * 0.8
+        row_pt = ax.figure.get_figheight() * 72 * 0.8 / (len(cats) + 1.4)
+        placer = LabelPlacer()
+        for e in data.sort_values(["start", "event_id"]).itertuples():
+            title = getattr(e, f"title_{lang}")
+            where = (e.start - lo) / (hi - lo) * axes_pt
+            right = where > 0.66 * axes_pt
+            row = rows[str(e.category)]
+            level = placer.place(_title_positions(where, text_width(len(title)), right, row * row_pt + 6))
+            ax.annotate(
+                title,
+                (e.start, row),
+                xytext=(-4 if right else 4, 6 + 9 * level),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                fontsize=7,
+                arrowprops=LEADER_LINE if level else None,  # a raised title gets a line down to its event
+                **DATA_TEXT,
+            )
+    ax.set_yticks(list(rows.values()), [word(f"enum.events.category.{c}", lang) for c in rows])
+    ax.set_ylim(-0.6, len(cats) + 0.8)
+    ax.set_xlim(lo, hi)
+    span_days = (hi - lo).days
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(
+        mdates.DateFormatter("%Y" if span_days > 1500 else "%Y-%m" if span_days > 60 else "%Y-%m-%d")
+    )
+    fmt = "%Y" if span_days > 1500 else "%Y-%m-%d"
+    ax.set_title(word("chart.timeline.title", lang, start=lo.strftime(fmt), end=hi.strftime(fmt)))
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def describe_timeline(
+    data: pd.DataFrame | None = None,
+    *,
+    start: str = "1932",
+    end: str = "2024-12-31",
+    categories: Iterable[str] | None = None,
+    lang: str | None = None,
+    limit: int = 12,
+) -> str:
+    """Text alternative for :func:`plot_timeline`: how many events of each kind, and the first ones.
+
+    Examples
+    --------
+    >>> describe_timeline(start="1952-04-08", end="1952-04-12", lang="en")[:14]
+    'Timeline with '
+
+    """
+    lang = resolve_lang(lang)
+    data = timeline_data(start, end, categories) if data is None else data
+    counts = data.category.astype(str).value_counts()
+    kinds = ", ".join(f"{word(f'enum.events.category.{c}', lang)} {n}" for c, n in counts.items())
+    first = data.head(limit)
+    listed = "; ".join(f"{d}: {t}" for d, t in zip(first.start_date, first[f"title_{lang}"]))
+    more = len(data) - min(limit, len(data))
+    return (
+        word("alt.timeline", lang, count=len(data), kinds=kinds)
+        + " "
+        + (word("alt.timeline.listed", lang, events=listed) if listed else "")
+        + (word("alt.timeline.more", lang, count=more) if more else ".")
+    )
