@@ -120,9 +120,13 @@ def notebook_path(source: Path, root: Path | None = None) -> Path:
     return (root or source.parents[2]) / lang / f"{source.stem}.ipynb"
 
 
+#: The teacher's guide of each edition, named in the edition's language.
+GUIDE_NAMES = {"en": "TEACHERS_GUIDE.md", "es": "GUIA_DOCENTE.md"}
+
+
 def guide_path(lang: str = "en", root: Path | None = None) -> Path:
-    """Where the teacher's guide in ``lang`` goes."""
-    return (root or notebooks_dir()) / check_lang(lang) / "TEACHERS_GUIDE.md"
+    """Where the teacher's guide in ``lang`` goes: ``en/TEACHERS_GUIDE.md`` or ``es/GUIA_DOCENTE.md``."""
+    return (root or notebooks_dir()) / check_lang(lang) / GUIDE_NAMES[lang]
 
 
 def _lesson_row(lesson_id: int) -> Any:

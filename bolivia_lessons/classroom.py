@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import html
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import Phrase, os_reason, say
 from .paths import notebooks_dir
-from .text import check_lang
+from .text import check_lang, word
 
 __all__ = [
     "AUDIENCES",
@@ -26,6 +28,7 @@ __all__ = [
     "HtmlReport",
     "copy_lessons",
     "export_html",
+    "export_packets",
     "find_lesson",
     "for_audience",
     "lesson_paths",
@@ -62,26 +65,23 @@ class CopyReport:
         """Every lesson now in the folder, by file name."""
         return sorted(self.added + self.kept_unchanged + self.kept_changed + self.outdated + self.updated)
 
-    def lines(self) -> list[str]:
-        """A short account for the terminal, naming every file kept, offered or refused."""
-        out = [f"Lessons in {self.folder}:"]
-        if self.added:
-            out.append(f"  added {len(self.added)}: {', '.join(self.added)}")
-        if self.updated:
-            out.append(f"  updated {len(self.updated)} you had not changed: {', '.join(self.updated)}")
-        if self.kept_changed:
-            out.append(f"  kept {len(self.kept_changed)} that you have changed: {', '.join(self.kept_changed)}")
-        if self.kept_unchanged:
-            out.append(f"  kept {len(self.kept_unchanged)} already there: {', '.join(self.kept_unchanged)}")
-        if self.outdated:
-            out.append(
-                f"  a newer version of {len(self.outdated)} you have not changed is available: "
-                f"{', '.join(self.outdated)} (run again with --update to get it; changed lessons are never touched)"
-            )
+    def lines(self, lang: str = "en") -> list[str]:
+        """A short account for the terminal, naming every file kept, offered or refused, in ``lang``."""
+        out = [word("cli.copy.folder", lang, folder=self.folder)]
+        groups = [
+            ("cli.copy.added", self.added),
+            ("cli.copy.updated", self.updated),
+            ("cli.copy.kept_changed", self.kept_changed),
+            ("cli.copy.kept_unchanged", self.kept_unchanged),
+            ("cli.copy.outdated", self.outdated),
+        ]
+        for key, names in groups:
+            if names:
+                out.append("  " + word(key, lang, count=len(names), names=", ".join(names)))
         for line in self.blocked:
-            out.append(f"  not copied: {line}")
+            out.append("  " + word("cli.copy.blocked", lang, reason=say(line, lang)))
         if not (self.present or self.blocked):
-            out.append("  no lessons found to copy")
+            out.append("  " + word("cli.copy.none", lang))
         return out
 
 
@@ -103,11 +103,11 @@ def find_lesson(number: int | str, lang: str = "en") -> Path:
     try:
         prefix = f"{int(number):02d}_"
     except ValueError:
-        raise ValueError(f"no lesson {number!r}; the lessons are {names}") from None
+        raise ValueError(Phrase("cli.present.no_lesson", lesson=repr(number), lessons=names)) from None
     for path in lesson_paths(lang):
         if path.name.startswith(prefix):
             return path
-    raise ValueError(f"no lesson {number!r}; the lessons are {names}")
+    raise ValueError(Phrase("cli.present.no_lesson", lesson=repr(number), lessons=names))
 
 
 def lesson_title(path: Path) -> str:
@@ -132,7 +132,8 @@ def for_audience(nb: dict[str, Any], audience: str) -> dict[str, Any]:
     nb : dict
         A lesson notebook (nbformat 4 JSON).
     audience : {"student", "teacher"}
-        ``"student"`` leaves out every cell tagged ``teacher``; ``"teacher"`` keeps everything.
+        ``"student"`` leaves out every cell tagged ``teacher`` and collapses the code of every code
+        cell (one click opens it); ``"teacher"`` keeps everything, code visible.
 
     Returns
     -------
@@ -145,6 +146,11 @@ def for_audience(nb: dict[str, Any], audience: str) -> dict[str, Any]:
     out = copy.deepcopy(nb)
     if audience == "student":
         out["cells"] = [c for c in out["cells"] if TEACHER_TAG not in c.get("metadata", {}).get("tags", [])]
+        # learners see what the code shows, not the code: JupyterLab collapses a cell's input when
+        # its metadata says so and shows a bar that opens it with one click
+        for cell in out["cells"]:
+            if cell.get("cell_type") == "code":
+                cell.setdefault("metadata", {}).setdefault("jupyter", {})["source_hidden"] = True
     out.setdefault("metadata", {}).setdefault("bolivia_lessons", {})["audience"] = audience
     return out
 
@@ -195,7 +201,7 @@ def copy_lessons(
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise NotADirectoryError(f"{folder} is a file, not a folder; choose a folder for the lessons")
+        raise NotADirectoryError(Phrase("cli.copy.not_a_folder", folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     report = CopyReport(folder)
     for source in lesson_paths(lang):
@@ -203,7 +209,7 @@ def copy_lessons(
         _meta(fresh)[COPIED_KEY] = _digest(fresh)
         target = folder / source.name
         if target.is_dir() or (target.exists() and not target.is_file()):
-            report.blocked.append(f"{source.name} (a folder of that name is in the way; rename it to get the lesson)")
+            report.blocked.append(Phrase("cli.copy.folder_in_the_way", name=source.name))
             continue
         status = "added"
         if target.exists():
@@ -216,7 +222,7 @@ def copy_lessons(
         try:
             _write(fresh, target)
         except OSError as exc:  # a read-only folder, a full disk: say so and go on with the others
-            report.blocked.append(f"{source.name} ({exc.strerror or exc})")
+            report.blocked.append(Phrase("cli.file_reason", name=source.name, reason=os_reason(exc)))
             continue
         getattr(report, status).append(source.name)
     return report
@@ -282,30 +288,161 @@ def export_html(folder: Path | str, audience: str = "student", lang: str = "en")
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise NotADirectoryError(f"{folder} is a file, not a folder; choose a folder for the pages")
+        raise NotADirectoryError(Phrase("cli.html.not_a_folder", folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     report = HtmlReport()
     for source in lesson_paths(lang):
         page = folder / f"{source.stem}.html"
         if page.exists() and not _generated(page):
-            report.refused.append(f"{page.name} (a file of that name, not made by this command, is already there)")
+            report.refused.append(Phrase("cli.html.not_ours", name=page.name))
             continue
         nb = for_audience(read_notebook(source), audience)
         for cell in nb["cells"]:
             if cell["cell_type"] == "code" and "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
-                note = f"*Interactive: open `{source.name}` in JupyterLab to use this explorer or quiz.*"
+                note = "*" + word("page.interactive", lang, notebook=f"`{source.name}`") + "*"
                 cell["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {"text/markdown": note}}]
         nb.get("metadata", {}).pop("widgets", None)
         body, _ = exporter.from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))
-        body = _SCRIPT.sub("", body).replace("<head>", f"<head>\n{GENERATOR}", 1)
+        # a page is for reading and printing: every part of every document card is shown open
+        body = _SCRIPT.sub("", body).replace("<head>", f"<head>\n{GENERATOR}", 1).replace("<details ", "<details open ")
+        body = _with_alt_texts(body, _chart_alts(nb))
         try:
             page.write_text(body, encoding="utf-8")
         except OSError as exc:
-            report.refused.append(f"{page.name} ({exc.strerror or exc})")
+            report.refused.append(Phrase("cli.file_reason", name=page.name, reason=os_reason(exc)))
             continue
         report.written.append(page)
     return report
+
+
+_SVG_IMG = re.compile(r'<img\b[^>]*src="data:image/svg\+xml[^"]*"[^>]*>')
+
+
+def _chart_alts(nb: dict[str, Any]) -> list[str]:
+    """The text alternative of every chart, in page order: ``show()`` puts it right after the chart."""
+    alts = []
+    for cell in nb["cells"]:
+        outputs = cell.get("outputs", []) if cell.get("cell_type") == "code" else []
+        for i, out in enumerate(outputs):
+            if "image/svg+xml" not in out.get("data", {}):
+                continue
+            after = outputs[i + 1].get("data", {}) if i + 1 < len(outputs) else {}
+            text = "".join(after.get("text/markdown", ""))
+            text = re.sub(r"\\(.)", r"\1", text.strip().strip("*"))
+            alts.append(html.unescape(text))
+    return alts
+
+
+def _with_alt_texts(body: str, alts: list[str]) -> str:
+    """Give each chart image of a page its text alternative (nbconvert leaves a placeholder)."""
+    found = iter(alts)
+
+    def give(match: re.Match[str]) -> str:
+        alt = next(found, "")
+        tag = re.sub(r'\salt="[^"]*"', "", match.group(0))
+        return tag[:4] + f' alt="{html.escape(alt, quote=True)}"' + tag[4:] if alt else match.group(0)
+
+    return _SVG_IMG.sub(give, body)
+
+
+_PACKET_CSS = """
+@page { margin: 15mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; line-height: 1.45; color: #111;
+       max-width: 180mm; margin: 0 auto; padding: 8mm 0; }
+h1 { font-size: 18pt; margin: 0 0 2mm; } h2 { font-size: 14pt; margin-top: 8mm; }
+article.bl-document { break-inside: avoid-page; border-left: 3pt solid #0072B2; padding-left: 4mm; }
+table.organizer { width: 100%; border-collapse: collapse; break-inside: avoid-page; }
+table.organizer th, table.organizer td { border: 0.5pt solid #555; padding: 2mm; vertical-align: top;
+                                          text-align: left; font-size: 10pt; }
+table.organizer td.blank { height: 22mm; }
+.lines { height: 90mm; border: 0.5pt solid #555; break-inside: avoid-page;
+         background: repeating-linear-gradient(#fff 0, #fff 7.5mm, #bbb 7.5mm, #bbb 7.8mm); }
+.label { font-weight: bold; margin-top: 4mm; }
+"""
+
+
+def export_packets(folder: Path | str, lang: str = "en") -> HtmlReport:
+    """Write a printable packet per lesson: its documents, a sourcing organizer and room to write.
+
+    Each packet holds the lesson's title and guiding question, every document the lesson shows
+    (headnote, the document in our words, the adapted version and the key words of the original,
+    all open), a sourcing organizer with a row per document to fill in by hand, and lined space
+    for the written answer (claim, evidence, reasoning). The page is laid out to fit both A4 and
+    US Letter (18 cm of text width, 15 mm margins) and loads nothing from the network.
+
+    Parameters
+    ----------
+    folder : path
+        Where ``NN_slug_packet.html`` go; created if needed.
+    lang : {"en", "es"}
+        The edition.
+
+    Returns
+    -------
+    HtmlReport
+
+    """
+    import html as html_lib
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(Phrase("cli.html.packets_not_a_folder", folder=folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    report = HtmlReport()
+    for source in lesson_paths(lang):
+        page = folder / f"{source.stem}_packet.html"
+        if page.exists() and not _generated(page):
+            report.refused.append(Phrase("cli.html.not_ours", name=page.name))
+            continue
+        nb = read_notebook(source)
+        cards = [
+            "".join(out["data"]["text/html"])
+            for cell in nb["cells"]
+            if cell["cell_type"] == "code"
+            for out in cell.get("outputs", [])
+            if "bl-document" in "".join(out.get("data", {}).get("text/html", ""))
+        ]
+        cards = [c.replace("<details ", "<details open ") for c in cards]
+        titles = re.findall(r'<h4 id="[^"]*"[^>]*>(.*?)</h4>', "".join(cards))
+        head = [word(f"packet.col.{n}", lang) for n in range(1, 6)]
+        rows = "".join(
+            f"<tr><th scope='row'>{t}</th>" + "<td class='blank'></td>" * (len(head) - 1) + "</tr>" for t in titles
+        )
+        meta = nb.get("metadata", {})
+        question = _question(meta.get("bolivia_lessons", {}).get("lesson_id"), lang)
+        e = html_lib.escape
+        body = (
+            f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{GENERATOR}"
+            f"<title>{e(str(meta.get('title', source.stem)))} — {e(word('packet.title', lang))}</title>"
+            f"<style>{_PACKET_CSS}</style></head><body>"
+            f"<h1>{e(str(meta.get('title', source.stem)))}</h1>"
+            f"<p><b>{e(word('lesson.question', lang))}:</b> {e(question)}</p>"
+            f"<h2>{e(word('packet.documents', lang))}</h2>{''.join(cards) or '<p>—</p>'}"
+            f"<h2>{e(word('packet.organizer', lang))}</h2>"
+            f"<table class='organizer'><thead><tr>{''.join(f'<th scope=col>{e(h)}</th>' for h in head)}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            f"<h2>{e(word('packet.answer', lang))}</h2><p>{e(question)}</p>"
+            + "".join(
+                f"<p class='label'>{e(word(k, lang))}</p><div class='lines'></div>"
+                for k in ("packet.claim", "packet.evidence", "packet.reasoning")
+            )
+            + "</body></html>"
+        )
+        try:
+            page.write_text(body, encoding="utf-8")
+        except OSError as exc:
+            report.refused.append(Phrase("cli.file_reason", name=page.name, reason=os_reason(exc)))
+            continue
+        report.written.append(page)
+    return report
+
+
+def _question(lesson_id: object, lang: str) -> str:
+    from .loaders import load_lessons
+
+    lessons = load_lessons().set_index("lesson_id")
+    return str(lessons.loc[lesson_id, f"question_{lang}"]) if lesson_id in lessons.index else ""
 
 
 def _generated(page: Path) -> bool:

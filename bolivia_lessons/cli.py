@@ -1,9 +1,15 @@
-"""The ``bolivia-lessons`` command."""
+"""The ``bolivia-lessons`` command.
+
+Every message it prints comes from the word catalogue (``cli.*`` keys; the problems of
+``validate`` are ``validate.*``), in English or Spanish: the language given with ``--lang``, else
+the system's (Spanish when ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starts with ``es``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import re
@@ -12,41 +18,77 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any, NoReturn
 
-from .errors import DataError
+from .errors import DataError, os_reason, say
 from .loaders import check
 from .paths import data_dir
 from .schema import DESCRIPTOR, read_package
-from .text import LANGS
+from .text import LANGS, word
 
-__all__ = ["main"]
+__all__ = ["main", "system_lang"]
+
+
+def system_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the user's locale: ``"es"`` when it is Spanish, else ``"en"``.
+
+    The first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set decides, as for any
+    program's messages; ``es_BO.UTF-8``, ``es_ES`` or ``es`` mean Spanish.
+
+    Examples
+    --------
+    >>> system_lang({"LANG": "es_BO.UTF-8"}), system_lang({"LC_ALL": "C", "LANG": "es_BO.UTF-8"})
+    ('es', 'en')
+
+    """
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "es" if value.startswith("es") else "en"
+    return "en"
+
+
+def _fail(args: argparse.Namespace, key: str, **fmt: object) -> None:
+    """Say what went wrong, on stderr, after the command's name."""
+    print(f"bolivia-lessons {args.command}: {word(key, args.msg_lang, **fmt)}", file=sys.stderr)
+
+
+def _edition(args: argparse.Namespace) -> str:
+    """The lessons' edition: the one asked for, else the user's language if the lessons exist in it, else English."""
+    from .classroom import lesson_paths
+
+    if args.lang is not None:
+        return args.lang
+    return args.msg_lang if lesson_paths(args.msg_lang) else "en"
 
 
 def _validate(args: argparse.Namespace) -> int:
     from .paths import DATA_ENV
 
-    target = args.path
+    lang, target = args.msg_lang, args.path
     try:
         if target is None or (target.is_dir() and (target / DESCRIPTOR).is_file()):
             root, extra = (target or data_dir()), None
-            what = f"the data package in {root}"
+            what = word("cli.validate.package", lang, root=root)
         else:
             root, extra = data_dir(), target
-            what = f"{target}, merged with the data package in {root}"
+            what = word("cli.validate.merged", lang, target=target, root=root)
     except DataError as err:  # BOLIVIA_LESSONS_DATA names no data folder
-        problems, what = err.problems, f"the data folder named by {DATA_ENV}"
+        problems, what = err.problems, word("cli.validate.env", lang, variable=DATA_ENV)
     else:
         problems = check(root, extra)  # also the problems of a missing or broken datapackage.json
     if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {what}:")
+        key = "cli.validate.problem" if len(problems) == 1 else "cli.validate.problems"
+        print(word(key, lang, count=len(problems), what=what))
         for p in problems:
-            print(f"  - {p}")
+            print(f"  - {p.message(lang)}")
         return 1
     package = read_package(root)
-    print(f"OK: {what}: {len(package.resources)} tables, no problems.")
+    print(word("cli.validate.ok", lang, what=what, tables=len(package.resources)))
     return 0
 
 
@@ -61,10 +103,11 @@ def _tables(args: argparse.Namespace) -> int:
 def _lab(args: argparse.Namespace) -> int:
     from .classroom import copy_lessons, lesson_paths, lesson_title
 
-    report = copy_lessons(args.folder, "teacher" if args.teacher else "student", args.lang, update=args.update)
-    print("\n".join(report.lines()))
-    print("The lessons:")
-    for path in lesson_paths(args.lang):
+    lang, edition = args.msg_lang, _edition(args)
+    report = copy_lessons(args.folder, "teacher" if args.teacher else "student", edition, update=args.update)
+    print("\n".join(report.lines(lang)))
+    print(word("cli.lab.lessons", lang))
+    for path in lesson_paths(edition):
         print(f"  {path.name}  {lesson_title(path)}")
     if args.copy_only:
         return 1 if report.blocked else 0
@@ -89,35 +132,42 @@ def _lab(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .classroom import copy_lessons
 
+    lang = args.msg_lang
     if args.student is None and args.teacher is None:
-        print("bolivia-lessons export: give --student DIR, --teacher DIR or both", file=sys.stderr)
+        _fail(args, "cli.export.nothing")
         return 2
+    edition = _edition(args)
     status = 0
     for audience in ("student", "teacher"):
         folder = getattr(args, audience)
         if folder is None:
             continue
-        report = copy_lessons(folder, audience, args.lang)
-        print(f"{audience.capitalize()} copy. " + "\n".join(report.lines()))
+        report = copy_lessons(folder, audience, edition)
+        print(word(f"cli.export.copy.{audience}", lang) + " " + "\n".join(report.lines(lang)))
         if report.kept_changed or report.kept_unchanged or report.outdated:
-            print("  (files already in the folder were kept; export into an empty folder for a fresh copy)")
+            print("  " + word("cli.export.kept", lang))
         if report.kept_changed or report.blocked:
             status = 1
     return status
 
 
 def _html(args: argparse.Namespace) -> int:
-    from .classroom import export_html, lesson_paths, lesson_title
+    from .classroom import export_html, export_packets, lesson_paths, lesson_title
 
-    titles = {p.stem: lesson_title(p) for p in lesson_paths(args.lang)}
-    report = export_html(args.folder, "teacher" if args.teacher else "student", args.lang)
-    print(f"Wrote {len(report.written)} pages to {args.folder}:")
+    lang, edition = args.msg_lang, _edition(args)
+    titles = {p.stem: lesson_title(p) for p in lesson_paths(edition)}
+    titles |= {f"{stem}_packet": title for stem, title in titles.items()}
+    if args.packet:
+        report = export_packets(args.folder, edition)
+    else:
+        report = export_html(args.folder, "teacher" if args.teacher else "student", edition)
+    print(word("cli.html.wrote", lang, count=len(report.written), folder=args.folder))
     for page in report.written:
         print(f"  {page.name}  {titles.get(page.stem, '')}")
     for line in report.refused:
-        print(f"  not written: {line}")
+        print("  " + word("cli.html.refused", lang, reason=say(line, lang)))
     if report.refused:
-        print("Choose an empty folder, or move those files away, and run the command again.")
+        print(word("cli.html.choose", lang))
         return 1
     return 0
 
@@ -125,27 +175,24 @@ def _html(args: argparse.Namespace) -> int:
 def _guide(args: argparse.Namespace) -> int:
     from .build import teachers_guide
 
-    text = teachers_guide(args.lang)
+    lang = args.msg_lang
+    text = teachers_guide(args.lang or lang)
     if args.file is None:
         print(text)
         return 0
     if args.file.is_dir():
-        print(f"bolivia-lessons guide: {args.file} is a folder; give a file name such as guide.md", file=sys.stderr)
+        _fail(args, "cli.guide.is_folder", file=args.file)
         return 2
     if args.file.exists() and not _is_generated_guide(args.file):
         # never overwrite a file someone wrote (a notebook, notes): only an earlier guide is replaced
-        print(
-            f"bolivia-lessons guide: {args.file} exists and is not a teacher's guide made by this command; "
-            "choose another file name",
-            file=sys.stderr,
-        )
+        _fail(args, "cli.guide.not_a_guide", file=args.file)
         return 2
     try:
         args.file.write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"bolivia-lessons guide: cannot write {args.file}: {exc.strerror}", file=sys.stderr)
+        _fail(args, "cli.guide.cannot_write", file=args.file, reason=say(os_reason(exc), lang))
         return 2
-    print(f"Wrote {args.file}")
+    print(word("cli.guide.wrote", lang, file=args.file))
     return 0
 
 
@@ -157,89 +204,119 @@ def _is_generated_guide(path: Path) -> bool:
     return "bolivia-lessons build" in head and "<!--" in head
 
 
+#: How the build reports each lesson ("[ 3/11] en/03_dual_power: stale (4.1 s)"), and what
+#: differs in a stale notebook: the words are the build's; these say them in the user's language.
+_PROGRESS = re.compile(r"^(\[\s*\d+/\d+\] \S+: )(unchanged|updated|new|stale|failed)( \([0-9.]+ s\))$")
+_DIFFERENCES = (
+    (re.compile(r"cell (\d+) text"), "cli.build.diff.cell_text"),
+    (re.compile(r"cell (\d+) outputs"), "cli.build.diff.cell_outputs"),
+    (re.compile(r"cell (\d+) id, tags or metadata"), "cli.build.diff.cell_metadata"),
+    (re.compile(r"(\d+) cells committed, (\d+) built"), "cli.build.diff.cells"),
+    (re.compile(r"notebook metadata"), "cli.build.diff.metadata"),
+    (re.compile(r"no notebook committed"), "cli.build.diff.missing"),
+    (re.compile(r"the committed file is not a readable notebook"), "cli.build.diff.unreadable"),
+    (re.compile(r"formatting"), "cli.build.diff.formatting"),
+)
+
+
+def _progress(lang: str, line: str) -> None:
+    m = _PROGRESS.match(line)
+    if m:
+        line = m[1] + word(f"cli.build.status.{m[2]}", lang) + m[3]
+    print(line, flush=True)
+
+
+def _difference(text: str, lang: str) -> str:
+    for pattern, key in _DIFFERENCES:
+        m = pattern.fullmatch(text)
+        if m:
+            return word(key, lang, **{f"n{i}": n for i, n in enumerate(m.groups(), start=1)})
+    return text
+
+
 def _build(args: argparse.Namespace) -> int:
     from .build import BuildError, build, guide_path, lesson_sources, teachers_guide
 
-    root = args.notebooks
+    lang, root = args.msg_lang, args.notebooks
     if root is not None and not (root / "src").is_dir():
-        print(f"bolivia-lessons build: {root} has no src/ folder of lesson sources", file=sys.stderr)
+        _fail(args, "cli.build.no_sources", folder=root)
         return 2
-    langs = [lang for lang in (LANGS if args.lang == "all" else (args.lang,)) if lesson_sources(lang, root)]
-    verb = "Checking" if args.check else "Building"
-    print(f"{verb} the lessons ({', '.join(langs)}); each runs in its own kernel…", flush=True)
+    langs = [e for e in (LANGS if args.lang == "all" else (args.lang,)) if lesson_sources(e, root)]
+    key = "cli.build.checking" if args.check else "cli.build.building"
+    print(word(key, lang, langs=", ".join(langs)), flush=True)
     start = time.perf_counter()
     try:
-        results = build(args.lessons or None, langs=langs, root=root, check=args.check, jobs=args.jobs, progress=_say)
+        results = build(
+            args.lessons or None,
+            langs=langs,
+            root=root,
+            check=args.check,
+            jobs=args.jobs,
+            progress=functools.partial(_progress, lang),
+        )
     except BuildError as exc:
         print(f"bolivia-lessons build: {exc}", file=sys.stderr)
         return 2
     stale = [r for r in results if r.status == "stale"]
     failed = [r for r in results if r.status == "failed"]
-    for lang in langs:
-        path, text = guide_path(lang, root), teachers_guide(lang)
+    for edition in langs:
+        path, text = guide_path(edition, root), teachers_guide(edition)
         current = path.read_text(encoding="utf-8") if path.is_file() else None
         if current == text:
             continue
         if args.check:
-            print(f"stale: {path} (the teacher's guide)")
+            print(word("cli.build.stale_guide", lang, path=path))
             stale.append(None)
         else:
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path}")
+            print(word("cli.build.wrote", lang, path=path))
     for r in failed:
-        print(f"\nFAILED {r.name}:\n{r.error}", file=sys.stderr)
+        print("\n" + word("cli.build.failed", lang, name=r.name) + f"\n{r.error}", file=sys.stderr)
     if failed:
-        print(f"{len(failed)} lesson(s) could not be built; fix the source and run the build again.", file=sys.stderr)
+        print(word("cli.build.failures", lang, count=len(failed)), file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - start
+    seconds = f"{time.perf_counter() - start:.0f}"
     if args.check and stale:
         named = [r for r in stale if r is not None]
-        print(f"\n{len(stale)} out of date:")
+        print("\n" + word("cli.build.stale", lang, count=len(stale)))
         for r in named:
-            print(f"  {r.target} ({r.name}): differs from what {r.source} builds ({r.difference})")
+            what = _difference(r.difference, lang)
+            print(
+                "  " + word("cli.build.differs", lang, target=r.target, name=r.name, source=r.source, difference=what)
+            )
         lessons = " ".join(sorted({f"{r.lesson_id:02d}" for r in named}))
-        lang = "all" if len({r.lang for r in named}) > 1 else (named[0].lang if named else args.lang)
-        fix = f"bolivia-lessons build {lessons} --lang {lang}".replace("  ", " ")
-        print(f"Fix: {fix}   (then review with git diff and commit)")
+        edition = "all" if len({r.lang for r in named}) > 1 else (named[0].lang if named else args.lang)
+        fix = f"bolivia-lessons build {lessons} --lang {edition}".replace("  ", " ")
+        print(word("cli.build.fix", lang, command=fix))
         return 1
     changed = sum(r.status in ("new", "updated") for r in results)
     if args.check:
-        print(f"All {len(results)} notebooks and the teacher's guide match their sources ({seconds:.0f} s).")
+        print(word("cli.build.all_match", lang, count=len(results), seconds=seconds))
     else:
-        print(f"Built {len(results)} notebooks in {seconds:.0f} s; {changed} changed.")
-        print("Review the change with: git diff --stat notebooks/")
+        print(word("cli.build.built", lang, count=len(results), seconds=seconds, changed=changed))
+        print(word("cli.build.review", lang))
     return 0
-
-
-def _say(line: str) -> None:
-    print(line, flush=True)
 
 
 def _present(args: argparse.Namespace) -> int:
     from .classroom import find_lesson, for_audience, lesson_title, read_notebook
 
+    lang = args.msg_lang
     try:
-        lesson = find_lesson(args.lesson, args.lang)
+        lesson = find_lesson(args.lesson, _edition(args))
     except ValueError as exc:
-        print(f"bolivia-lessons present: {exc}", file=sys.stderr)
+        print(f"bolivia-lessons present: {say(exc.args[0], lang)}", file=sys.stderr)
         return 2
     problems = check()
     if problems:
         # a projector showing "error when executing cell" helps nobody: say what is wrong, here
-        print(
-            f"bolivia-lessons present: the data has {len(problems)} problem(s), so the lesson would fail:",
-            file=sys.stderr,
-        )
+        _fail(args, "cli.present.problems", count=len(problems))
         for p in problems[:20]:
-            print(f"  - {p}", file=sys.stderr)
-        print("Fix them (bolivia-lessons validate lists them all) and run present again.", file=sys.stderr)
+            print(f"  - {p.message(lang)}", file=sys.stderr)
+        print(word("cli.present.fix", lang), file=sys.stderr)
         return 1
     if not _port_free(args.port):
-        print(
-            f"bolivia-lessons present: port {args.port} on 127.0.0.1 is in use (another presentation?); "
-            f"stop it or choose another port, for example --port {args.port + 1 if args.port < 65535 else 8866}",
-            file=sys.stderr,
-        )
+        _fail(args, "cli.present.port_in_use", port=args.port, other=args.port + 1 if args.port < 65535 else 8866)
         return 2
     # the class sees the student copy: code hidden by Voila, teacher notes left out
     with tempfile.TemporaryDirectory(prefix="bolivia-lessons-") as tmp:
@@ -260,7 +337,7 @@ def _present(args: argparse.Namespace) -> int:
         if args.no_browser:
             cmd.append("--no-browser")
         print(
-            f"Presenting {lesson_title(lesson)} ({lesson.name}) at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)",
+            word("cli.present.presenting", lang, title=lesson_title(lesson), name=lesson.name, port=args.port),
             flush=True,
         )
         share = Path(str(resources.files("bolivia_lessons") / "share"))
@@ -303,24 +380,191 @@ def _run_until_stopped(cmd: list[str], *, cwd: str, env: dict[str, str]) -> int:
                     os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _port(text: str) -> int:
+def _port(text: str, lang: str = "en") -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a port is a whole number such as 8866, not {text!r}") from None
+        raise argparse.ArgumentTypeError(word("cli.args.port_number", lang, text=repr(text))) from None
     if not 1024 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 1024 to 65535, not {value}")
+        raise argparse.ArgumentTypeError(word("cli.args.port_range", lang, value=value))
     return value
 
 
-def _positive(text: str) -> int:
+def _positive(text: str, lang: str = "en") -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(word("cli.args.whole_number", lang, text=repr(text))) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(word("cli.args.positive", lang, value=value))
     return value
+
+
+#: argparse's own error messages (Python 3.10 to 3.13), to say them in the user's language.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"argument (?P<name>\S+): (?P<message>.*)", re.S), "cli.args.argument"),
+    (re.compile(r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)", re.S), "cli.args.invalid_choice"),
+    (re.compile(r"the following arguments are required: (?P<names>.*)", re.S), "cli.args.required"),
+    (re.compile(r"expected one argument"), "cli.args.one_argument"),
+    (re.compile(r"invalid (?P<type>\S+) value: (?P<value>.*)", re.S), "cli.args.invalid_value"),
+)
+
+
+def _argparse_error(message: str, lang: str) -> str:
+    """One of argparse's error messages in ``lang`` (unchanged if it is not one of those above)."""
+    for pattern, key in _ARGPARSE_ERRORS:
+        m = pattern.fullmatch(message)
+        if m:
+            parts = m.groupdict()
+            if "message" in parts:
+                parts["message"] = _argparse_error(parts["message"], lang)
+            return word(key, lang, **parts)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help and errors are in one language."""
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        base = kwargs.pop("formatter_class", argparse.HelpFormatter)
+        kwargs["formatter_class"] = _formatter(base, lang)
+        super().__init__(*args, add_help=False, **kwargs)
+        self.lang = lang
+        self._positionals.title = word("cli.args.positionals", lang)
+        self._optionals.title = word("cli.args.options", lang)
+        self.add_argument("-h", "--help", action="help", help=word("cli.args.help", lang))
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {word('cli.args.error', self.lang)}: {_argparse_error(message, self.lang)}\n")
+
+
+@functools.cache
+def _formatter(base: type[argparse.HelpFormatter], lang: str) -> type[argparse.HelpFormatter]:
+    class Formatter(base):  # type: ignore[valid-type,misc]
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, word("cli.args.usage", lang) + " " if prefix is None else prefix)
+
+    return Formatter
+
+
+def _parser(lang: str) -> argparse.ArgumentParser:
+    """The command line, its help in ``lang``."""
+
+    def w(key: str) -> str:
+        return word(key, lang)
+
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(prog="bolivia-lessons", description=w("cli.help.description"), lang=lang)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, run: Any, **texts: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, lang=lang, formatter_class=raw, **texts)
+        p.set_defaults(run=run)
+        return p
+
+    v = command(
+        "validate",
+        _validate,
+        help=w("cli.help.validate"),
+        description=w("cli.help.validate.description"),
+        epilog=w("cli.help.validate.epilog"),
+    )
+    v.add_argument("path", nargs="?", type=Path, help=w("cli.help.validate.path"))
+    v.add_argument("--lang", choices=LANGS, help=w("cli.help.lang.messages"))
+    t = command(
+        "tables",
+        _tables,
+        help=w("cli.help.tables"),
+        description=w("cli.help.tables.description"),
+        epilog=w("cli.help.tables.epilog"),
+    )
+    t.add_argument("--lang", choices=LANGS, help=w("cli.help.lang.messages"))
+
+    lab = command(
+        "lab",
+        _lab,
+        help=w("cli.help.lab"),
+        description=w("cli.help.lab.description"),
+        epilog=w("cli.help.lab.epilog"),
+    )
+    lab.add_argument("folder", nargs="?", type=Path, default=Path("bolivia-lessons"), help=w("cli.help.lab.folder"))
+    lab.add_argument("--teacher", action="store_true", help=w("cli.help.lab.teacher"))
+    lab.add_argument("--copy-only", action="store_true", help=w("cli.help.lab.copy_only"))
+    lab.add_argument("--lang", choices=LANGS, help=w("cli.help.lang.edition"))
+    lab.add_argument("--update", action="store_true", help=w("cli.help.lab.update"))
+    lab.add_argument("--port", type=functools.partial(_port, lang=lang), help=w("cli.help.lab.port"))
+    lab.add_argument("--no-browser", action="store_true", help=w("cli.help.no_browser"))
+
+    ex = command(
+        "export",
+        _export,
+        help=w("cli.help.export"),
+        description=w("cli.help.export.description"),
+        epilog=w("cli.help.export.epilog"),
+    )
+    ex.add_argument("--student", type=Path, metavar="DIR", help=w("cli.help.export.student"))
+    ex.add_argument("--teacher", type=Path, metavar="DIR", help=w("cli.help.export.teacher"))
+    ex.add_argument("--lang", choices=LANGS, help=w("cli.help.lang.edition"))
+
+    ht = command(
+        "html",
+        _html,
+        help=w("cli.help.html"),
+        description=w("cli.help.html.description"),
+        epilog=w("cli.help.html.epilog"),
+    )
+    ht.add_argument("folder", type=Path, help=w("cli.help.html.folder"))
+    ht.add_argument("--teacher", action="store_true", help=w("cli.help.html.teacher"))
+    ht.add_argument("--lang", choices=LANGS, help=w("cli.help.lang.edition"))
+    ht.add_argument("--packet", action="store_true", help=w("cli.help.html.packet"))
+
+    pr = command(
+        "present",
+        _present,
+        help=w("cli.help.present"),
+        description=w("cli.help.present.description"),
+        epilog=w("cli.help.present.epilog"),
+    )
+    pr.add_argument("lesson", help=w("cli.help.present.lesson"))
+    pr.add_argument("--port", type=functools.partial(_port, lang=lang), default=8866, help=w("cli.help.present.port"))
+    pr.add_argument("--no-browser", action="store_true", help=w("cli.help.no_browser"))
+    pr.add_argument("--lang", choices=LANGS, help=w("cli.help.lang.edition"))
+
+    gd = command(
+        "guide",
+        _guide,
+        help=w("cli.help.guide"),
+        description=w("cli.help.guide.description"),
+        epilog=w("cli.help.guide.epilog"),
+    )
+    gd.add_argument("file", nargs="?", type=Path, help=w("cli.help.guide.file"))
+    gd.add_argument("--lang", choices=LANGS, help=w("cli.help.guide.lang"))
+
+    bd = command(
+        "build",
+        _build,
+        help=w("cli.help.build"),
+        description=w("cli.help.build.description"),
+        epilog=w("cli.help.build.epilog"),
+    )
+    bd.add_argument("lessons", nargs="*", metavar="NN", help=w("cli.help.build.lessons"))
+    bd.add_argument("--lang", choices=[*LANGS, "all"], default="all", help=w("cli.help.build.lang"))
+    bd.add_argument("--check", action="store_true", help=w("cli.help.build.check"))
+    bd.add_argument("--jobs", type=functools.partial(_positive, lang=lang), default=None, help=w("cli.help.build.jobs"))
+    bd.add_argument("--notebooks", type=Path, metavar="DIR", help=w("cli.help.build.notebooks"))
+    return parser
+
+
+def _asked_lang(argv: Sequence[str]) -> str | None:
+    """The language named by ``--lang`` on the command line, before it is parsed (for the help)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2]
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGS:
+            return value
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -332,158 +576,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         Arguments without the program name (``sys.argv[1:]`` by default).
 
     """
-    parser = argparse.ArgumentParser(prog="bolivia-lessons", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    v = sub.add_parser(
-        "validate",
-        help="check data files and print every problem",
-        description=(
-            "Check the shipped data, a data folder (one with a datapackage.json), "
-            "or a teacher's own folder or CSV file of extra rows merged with the "
-            "shipped data. Prints every problem; exits 1 if there is one."
-        ),
-        epilog=(
-            "examples:\n"
-            "  bolivia-lessons validate              # the shipped data\n"
-            "  bolivia-lessons validate my_class     # a folder of your own rows, merged with it\n"
-            "  bolivia-lessons validate my_class/events.csv"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    v.add_argument("path", nargs="?", type=Path, help="data folder, or folder/file of extra rows")
-    v.set_defaults(run=_validate)
-    t = sub.add_parser(
-        "tables",
-        help="list the data set's tables",
-        description="List every table of the data set with what it holds.",
-        epilog="example:\n  bolivia-lessons tables",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    t.set_defaults(run=_tables)
-
-    lab = sub.add_parser(
-        "lab",
-        help="copy the lessons into a working folder and open JupyterLab there",
-        description=(
-            "Copy the lessons into FOLDER (default: bolivia-lessons) and open JupyterLab there. Run it again "
-            "whenever you like: it only adds lessons that are missing and never overwrites a notebook "
-            "that is already in the folder. Any further arguments go to JupyterLab."
-        ),
-        epilog=(
-            "examples:\n"
-            "  bolivia-lessons lab                   # copies into ./bolivia-lessons and opens JupyterLab\n"
-            "  bolivia-lessons lab my_lessons --copy-only\n"
-            "  bolivia-lessons lab --teacher"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    lab.add_argument("folder", nargs="?", type=Path, default=Path("bolivia-lessons"), help="working folder")
-    lab.add_argument("--teacher", action="store_true", help="copy with teacher notes and suggested answers")
-    lab.add_argument("--copy-only", action="store_true", help="copy the lessons, do not start JupyterLab")
-    lab.add_argument("--lang", choices=LANGS, default="en", help="edition of the lessons (default en)")
-    lab.add_argument("--update", action="store_true", help="replace lessons you have not changed by newer versions")
-    lab.add_argument("--port", type=_port, help="JupyterLab's port on this computer (default: 8888 or the next free)")
-    lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    lab.set_defaults(run=_lab)
-
-    ex = sub.add_parser(
-        "export",
-        help="write a student copy and/or a teacher copy of every lesson",
-        description=(
-            "The student copy leaves out teacher notes and suggested answers (cells tagged 'teacher'); "
-            "the teacher copy keeps everything. Existing files are never overwritten."
-        ),
-        epilog="examples:\n  bolivia-lessons export --student for_class --teacher for_me",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    ex.add_argument("--student", type=Path, metavar="DIR", help="folder for the student copy")
-    ex.add_argument("--teacher", type=Path, metavar="DIR", help="folder for the teacher copy")
-    ex.add_argument("--lang", choices=LANGS, default="en", help="edition of the lessons (default en)")
-    ex.set_defaults(run=_export)
-
-    ht = sub.add_parser(
-        "html",
-        help="write static HTML pages of every lesson, for reading and printing",
-        description="Write a static HTML page of every lesson (text, tables, charts with their text alternatives).",
-        epilog="examples:\n  bolivia-lessons html pages\n  bolivia-lessons html teacher_pages --teacher",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    ht.add_argument("folder", type=Path, help="folder for the pages")
-    ht.add_argument("--teacher", action="store_true", help="include teacher notes and suggested answers")
-    ht.add_argument("--lang", choices=LANGS, default="en", help="edition of the lessons (default en)")
-    ht.set_defaults(run=_html)
-
-    pr = sub.add_parser(
-        "present",
-        help="present one lesson with Voila: code hidden, explorers live",
-        description="Serve lesson NN (for example 05) with Voila on 127.0.0.1, without code or teacher notes.",
-        epilog="examples:\n  bolivia-lessons present 05\n  bolivia-lessons present 2 --port 8870",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    pr.add_argument("lesson", help="lesson number, for example 05")
-    pr.add_argument("--port", type=_port, default=8866, help="port on 127.0.0.1 (default 8866)")
-    pr.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    pr.add_argument("--lang", choices=LANGS, default="en", help="edition of the lesson (default en)")
-    pr.set_defaults(run=_present)
-
-    gd = sub.add_parser(
-        "guide",
-        help="print (or write to FILE) the teacher's guide built from the lesson tables",
-        description="Print the teacher's guide, or write it to FILE (a file that is not an earlier guide is never "
-        "overwritten).",
-        epilog="examples:\n  bolivia-lessons guide\n  bolivia-lessons guide my_guide.md --lang en",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    gd.add_argument("file", nargs="?", type=Path, help="where to write it (default: print)")
-    gd.add_argument("--lang", choices=LANGS, default="en", help="language of the guide (default en)")
-    gd.set_defaults(run=_guide)
-
-    bd = sub.add_parser(
-        "build",
-        help="build the lesson notebooks from their text sources (for lesson maintainers)",
-        description=(
-            "Turn the lesson sources (notebooks/src/<lang>/NN_slug.md, MyST Markdown) into the notebooks learners "
-            "open (notebooks/<lang>/NN_slug.ipynb): run every cell in a fresh kernel and store the outputs, the "
-            "same bytes on every run. Also writes the teacher's guide. With --check, write nothing and exit 1 "
-            "if a committed notebook differs from what its source builds."
-        ),
-        epilog=(
-            "examples:\n"
-            "  bolivia-lessons build               # every lesson\n"
-            "  bolivia-lessons build 05            # one lesson\n"
-            "  bolivia-lessons build --check       # what CI runs: is every notebook current?\n"
-            "  bolivia-lessons build 03 04 --jobs 1"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    bd.add_argument("lessons", nargs="*", metavar="NN", help="lesson numbers (default: all)")
-    bd.add_argument("--lang", choices=[*LANGS, "all"], default="all", help="edition to build (default all)")
-    bd.add_argument("--check", action="store_true", help="only compare; exit 1 and name each stale notebook")
-    bd.add_argument("--jobs", type=_positive, default=None, help="lessons run at once (default: CPUs, at most 4)")
-    bd.add_argument("--notebooks", type=Path, metavar="DIR", help="the notebooks/ folder (default: this checkout's)")
-    bd.set_defaults(run=_build)
-
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(_asked_lang(argv) or system_lang())
     args, rest = parser.parse_known_args(argv)
+    # the language of the messages: the one asked for, else the user's (build --lang all: the user's)
+    args.msg_lang = args.lang if args.lang in LANGS else system_lang()
     # only JupyterLab's own settings (--Class.trait=value) pass through; anything else is a mistake
     # to name, not a folder to create (`lab --port 8899` once made a folder called 8899)
     stray = [a for a in rest if args.command != "lab" or not re.fullmatch(r"--[A-Za-z]\w*\.\w+=.*", a)]
     if stray:
-        parser.error(f"unrecognized arguments: {' '.join(stray)}")
+        parser.error(word("cli.args.unrecognized", args.msg_lang, arguments=" ".join(stray)))
     args.jupyter_args = rest
     try:
         return args.run(args)
     except KeyboardInterrupt:
         return 130
     except DataError as exc:
-        print(f"bolivia-lessons {args.command}: the data has problems:\n{exc}", file=sys.stderr)
-        print("Check it with: bolivia-lessons validate", file=sys.stderr)
+        _fail(args, "cli.data_problems", problems=exc.report(args.msg_lang))
+        print(word("cli.check_it", args.msg_lang), file=sys.stderr)
         return 1
     except OSError as exc:  # a path that is a file, a read-only folder, a full disk, data that is not there
         if exc.errno is None:  # raised with a sentence of ours, which already says what is wrong
-            print(f"bolivia-lessons {args.command}: {exc}", file=sys.stderr)
+            said = say(exc.args[0], args.msg_lang) if len(exc.args) == 1 else exc
+            print(f"bolivia-lessons {args.command}: {said}", file=sys.stderr)
+        elif exc.filename:
+            _fail(args, "cli.cannot_use_file", file=exc.filename, reason=say(os_reason(exc), args.msg_lang))
         else:
-            where = f" {exc.filename}" if exc.filename else ""
-            print(f"bolivia-lessons {args.command}: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+            _fail(args, "cli.cannot_use", reason=say(os_reason(exc), args.msg_lang))
         return 2
 
 

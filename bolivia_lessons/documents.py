@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import loaders
-from .text import citation, long_date, resolve_lang, word
+from .text import citation, localized, long_date, resolve_lang, word
 
 __all__ = ["DocumentCard", "document", "lesson_documents", "sourcing_questions"]
 
@@ -77,7 +77,8 @@ class DocumentCard:
         asks = "".join(f"<li>{e(q)}</li>" for q in sourcing_questions(self.lang))
         anchor = f"doc-{e(self.document_id)}-{self.lang}"
         return (
-            f'<article class="bl-document" lang="{self.lang}" aria-labelledby="{anchor}" '
+            f'<article class="bl-document" data-document="{e(self.document_id)}" lang="{self.lang}" '
+            f'aria-labelledby="{anchor}" '
             'style="border-left:4px solid #0072B2;padding:0.2em 0 0.2em 0.9em;margin:0.8em 0">'
             f'<h4 id="{anchor}" style="margin-top:0.2em">{e(self.title)}</h4>'
             f'<p class="bl-doc-meta">{meta}</p>'
@@ -144,13 +145,13 @@ def document(document_id: str, *, lang: str | None = None) -> DocumentCard:
     ]
     meta = [
         (word("doc.kind", lang), word(f"enum.documents.kind.{d.kind}", lang)),
-        (word("doc.author", lang), str(d.author)),
+        (word("doc.author", lang), str(localized(d, "author", lang))),
         (word("doc.date", lang), _date(d.date, d.date_precision, lang)),
     ]
     if pd.notna(d.place):
-        meta.append((word("doc.place", lang), str(d.place)))
+        meta.append((word("doc.place", lang), str(localized(d, "place", lang))))
     meta.append((word("doc.language", lang), word(f"enum.documents.original_language.{original}", lang)))
-    meta.append((word("doc.perspective", lang), str(d.perspective)))
+    meta.append((word("doc.perspective", lang), str(localized(d, "perspective", lang))))
     return DocumentCard(
         document_id=document_id,
         lang=lang,
@@ -160,7 +161,13 @@ def document(document_id: str, *, lang: str | None = None) -> DocumentCard:
         text=str(d[f"text_{lang}"]),
         adapted=str(d[f"adapted_{lang}"]),
         phrases=phrases,
-        source=citation(s.author, s.title, s.publication, s.year, d.locator),
+        source=citation(
+            localized(s, "author", lang),
+            s.title,
+            localized(s, "publication", lang),
+            s.year,
+            localized(d, "locator", lang),
+        ),
     )
 
 
@@ -187,9 +194,9 @@ def lesson_documents(lesson_id: int, *, lang: str | None = None) -> pd.DataFrame
         {
             word("table.title", lang): docs[f"title_{lang}"].to_numpy(),
             word("doc.kind", lang): [word(f"enum.documents.kind.{k}", lang) for k in docs.kind],
-            word("doc.author", lang): docs.author.to_numpy(),
+            word("doc.author", lang): [localized(r, "author", lang) for _, r in docs.iterrows()],
             word("doc.date", lang): [_date(v, p, lang) for v, p in zip(docs.date, docs.date_precision)],
-            word("doc.perspective", lang): docs.perspective.to_numpy(),
+            word("doc.perspective", lang): [localized(r, "perspective", lang) for _, r in docs.iterrows()],
         }
     )
     out.index = pd.RangeIndex(1, len(out) + 1)

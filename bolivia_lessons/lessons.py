@@ -11,9 +11,17 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import loaders
-from .text import citation, resolve_lang, word
+from .text import citation, date_text, localized, number, resolve_lang, word
 
-__all__ = ["claim_table", "glossary", "lesson_events", "lesson_sources", "source_cards"]
+__all__ = [
+    "claim_table",
+    "election_table",
+    "glossary",
+    "lesson_events",
+    "lesson_list",
+    "lesson_sources",
+    "source_cards",
+]
 
 
 def _heads(lang: str, *keys: str) -> list[str]:
@@ -53,7 +61,7 @@ def lesson_events(lesson_id: int, *, key_only: bool = False, lang: str | None = 
     date, event, category, place = _heads(lang, "table.date", "table.event", "table.category", "table.place")
     out = pd.DataFrame(
         {
-            date: [_span(s, e) for s, e in zip(chosen.start_date, chosen.end_date)],
+            date: [_span(s, e, lang) for s, e in zip(chosen.start_date, chosen.end_date)],
             event: chosen[f"title_{lang}"],
             category: [word(f"enum.events.category.{c}", lang) for c in chosen.category],
             place: [places.get(p, "") if isinstance(p, str) else "" for p in chosen.place_id],
@@ -64,10 +72,10 @@ def lesson_events(lesson_id: int, *, key_only: bool = False, lang: str | None = 
     return out
 
 
-def _span(start: object, end: object) -> str:
+def _span(start: object, end: object, lang: str) -> str:
     if end is None or (not isinstance(end, pd.Period) and pd.isna(end)):
-        return str(start)
-    return f"{start} – {end}"
+        return date_text(start, lang)
+    return f"{date_text(start, lang)} – {date_text(end, lang)}"
 
 
 def source_cards(source_ids: Sequence[str], *, lang: str | None = None) -> pd.DataFrame:
@@ -104,12 +112,12 @@ def source_cards(source_ids: Sequence[str], *, lang: str | None = None) -> pd.Da
     )
     return pd.DataFrame(
         {
-            author: s.author,
+            author: [localized(r, "author", lang) for _, r in s.iterrows()],
             title: s.title,
-            publication: s.publication,
+            publication: [localized(r, "publication", lang) for _, r in s.iterrows()],
             year: s.year.astype("string").fillna("?"),
             kind: [word(f"enum.sources.kind.{k}", lang) for k in s.kind],
-            perspective: s.perspective,
+            perspective: [localized(r, "perspective", lang) for _, r in s.iterrows()],
         },
         index=s.index,
     )
@@ -177,15 +185,86 @@ def claim_table(claim_id: str, *, lang: str | None = None) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             # the short form of a citation: a table cell, where the publication would crowd the rest out
-            source: [citation(a, t, year=y, markup=False) for a, t, y in zip(v.author, v.title, v.year)],
-            perspective: v.perspective.to_numpy(),
-            says: v.value.to_numpy(),
+            source: [
+                citation(localized(r, "author", lang), r.title, year=r.year, markup=False) for _, r in v.iterrows()
+            ],
+            perspective: [localized(r, "perspective", lang) for _, r in v.iterrows()],
+            says: [localized(r, "value", lang) for _, r in v.iterrows()],
             accepted: [yes if a else no for a in v.accepted],
             note: v[f"note_{lang}"].fillna("").to_numpy(),
         }
     )
     out.attrs["question"] = str(claims.loc[claim_id, f"question_{lang}"])
     return out
+
+
+def election_table(election_id: str = "1956_general", *, lang: str | None = None) -> pd.DataFrame:
+    """An election's result as learners read it: candidate, party, votes and share, largest first.
+
+    Parameters
+    ----------
+    election_id : str
+        An ``elections.election_id`` such as ``"1956_general"``.
+    lang : {"en", "es"}, optional
+        Language of the headings and of the number formats; the notebook's language by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Numbered from 1; votes and shares written as readers of ``lang`` write them.
+
+    Examples
+    --------
+    >>> election_table("1956_general", lang="es").iloc[0].tolist()
+    ['Hernán Siles Zuazo', 'MNR', '787.792', '84,45 %']
+
+    """
+    from .charts import election_data
+
+    lang = resolve_lang(lang)
+    data = election_data(election_id)
+    candidate, party, votes, share = _heads(lang, "table.candidate", "table.party", "table.votes", "table.share")
+    out = pd.DataFrame(
+        {
+            candidate: data.candidate.to_numpy(),
+            party: data.party.to_numpy(),
+            votes: [number(int(v), lang) for v in data.votes],
+            share: [f"{number(float(s), lang, 2)} %" if pd.notna(s) else "" for s in data.share_pct],
+        }
+    )
+    out.index = pd.RangeIndex(1, len(out) + 1)
+    return out
+
+
+def lesson_list(*, lang: str | None = None) -> pd.DataFrame:
+    """Every lesson of the course: number, title, time and guiding question, from the lessons table.
+
+    Parameters
+    ----------
+    lang : {"en", "es"}, optional
+        Language of titles, questions and headings; the notebook's language by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> lesson_list(lang="en").iloc[5, :2].tolist()
+    ['05', 'The 1956 election: counting a new electorate']
+
+    """
+    lang = resolve_lang(lang)
+    rows = loaders.load_lessons().sort_values("lesson_id")
+    number_, title, minutes, question = _heads(lang, "table.lesson", "table.title", "table.minutes", "table.question")
+    return pd.DataFrame(
+        {
+            number_: [f"{n:02d}" for n in rows.lesson_id],
+            title: rows[f"title_{lang}"].to_numpy(),
+            minutes: [word("lesson.minutes", lang, n=int(m)) for m in rows.minutes],
+            question: rows[f"question_{lang}"].to_numpy(),
+        }
+    )
 
 
 def glossary(terms: Sequence[str] | None = None, *, lang: str | None = None) -> pd.DataFrame:

@@ -58,6 +58,12 @@ def setup(lang: str = "en") -> None:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("svg", metadata={"Date": None})
+    # every table a learner sees: whole text wrapped, no internal ids, no NaN (see tables.py)
+    import pandas as pd
+
+    from .tables import table_html
+
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, lambda frame: table_html(frame))
     # the inline backend resets some rc values when it is selected, so set them again
     matplotlib.rcParams.update(SVG_RC)
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import DataError, Problem
+from .errors import DataError, Phrase, Problem, os_reason
 
 __all__ = ["DESCRIPTOR", "FIELD_TYPES", "Field", "ForeignKey", "Package", "Resource", "read_package"]
 
@@ -193,60 +193,60 @@ def _is_number(value: Any) -> bool:
 def _field_problems(f: Any, where: str) -> list[tuple[str, Any, str]]:
     """What is wrong with one field description, as (where, value, expected) triples."""
     if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
-        return [(where, f, 'a field with a "name"')]
+        return [(where, f, Phrase("validate.schema.field_name"))]
     found = []
     kind = f.get("type", "string")
     if kind not in FIELD_TYPES:
-        found.append((f"{where}.type", kind, "a field type this library reads: " + ", ".join(FIELD_TYPES)))
+        found.append((f"{where}.type", kind, Phrase("validate.schema.field_type", types=", ".join(FIELD_TYPES))))
     c = f.get("constraints", {})
     if not isinstance(c, dict):
-        return [*found, (f"{where}.constraints", c, "an object of constraints")]
+        return [*found, (f"{where}.constraints", c, Phrase("validate.schema.constraints"))]
     for key in ("required", "unique"):
         if key in c and not isinstance(c[key], bool):
-            found.append((f"{where}.constraints.{key}", c[key], "true or false"))
+            found.append((f"{where}.constraints.{key}", c[key], Phrase("validate.schema.true_or_false")))
     for key in ("minimum", "maximum"):
         if key in c and not _is_number(c[key]):
-            found.append((f"{where}.constraints.{key}", c[key], "a number"))
+            found.append((f"{where}.constraints.{key}", c[key], Phrase("validate.expected.a_number")))
     if "enum" in c and not (isinstance(c["enum"], list) and c["enum"] and all(isinstance(v, str) for v in c["enum"])):
-        found.append((f"{where}.constraints.enum", c["enum"], "a non-empty list of texts"))
+        found.append((f"{where}.constraints.enum", c["enum"], Phrase("validate.schema.enum")))
     if "pattern" in c:
         try:
             re.compile(c["pattern"])
         except (re.error, TypeError) as exc:
-            found.append((f"{where}.constraints.pattern", c["pattern"], f"a regular expression ({exc})"))
+            found.append((f"{where}.constraints.pattern", c["pattern"], Phrase("validate.schema.pattern", error=exc)))
     for key in ("trueValues", "falseValues"):
         if key in f and not (isinstance(f[key], list) and all(isinstance(v, str) for v in f[key])):
-            found.append((f"{where}.{key}", f[key], "a list of texts"))
+            found.append((f"{where}.{key}", f[key], Phrase("validate.schema.texts")))
     return found
 
 
 def _descriptor_problems(d: Any) -> list[tuple[str, Any, str]]:
     """Everything that keeps a descriptor from driving the checks, as (where, value, expected)."""
     if not isinstance(d, dict):
-        return [("the top level", type(d).__name__, 'a JSON object with a "resources" list')]
+        return [(Phrase("validate.schema.top_level"), type(d).__name__, Phrase("validate.schema.object"))]
     resources = d.get("resources")
     if not isinstance(resources, list) or not resources:
-        return [('"resources"', resources, "a non-empty list of tables (each with a name, a path and a schema)")]
+        return [('"resources"', resources, Phrase("validate.schema.resources"))]
     found: list[tuple[str, Any, str]] = []
     columns: dict[str, set[str]] = {}
     tables = []
     for i, r in enumerate(resources):
         where = f"resources[{i}]"
         if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not r["name"]:
-            found.append((where, r, 'a resource with a "name"'))
+            found.append((where, r, Phrase("validate.schema.resource_name")))
             continue
         if "schema" not in r:
             continue  # not a table (the map's geodata, for example)
         where = f"resources[{i}] ({r['name']})"
         path = r.get("path")
         if not isinstance(path, str) or not path or PurePosixPath(path).is_absolute() or ".." in path.split("/"):
-            found.append((f"{where}.path", path, "the name of a file in the data folder, such as events.csv"))
+            found.append((f"{where}.path", path, Phrase("validate.schema.path")))
         if r["name"] in columns:
-            found.append((f"{where}.name", r["name"], "a table name not used by another resource"))
+            found.append((f"{where}.name", r["name"], Phrase("validate.schema.table_once")))
         s = r["schema"]
         fields = s.get("fields") if isinstance(s, dict) else None
         if not isinstance(fields, list) or not fields:
-            found.append((f"{where}.schema.fields", fields, "a non-empty list of fields"))
+            found.append((f"{where}.schema.fields", fields, Phrase("validate.schema.fields")))
             columns[r["name"]] = set()
             continue
         names: set[str] = set()
@@ -254,7 +254,7 @@ def _descriptor_problems(d: Any) -> list[tuple[str, Any, str]]:
             found += _field_problems(f, f"{where}.schema.fields[{j}]")
             if isinstance(f, dict) and isinstance(f.get("name"), str):
                 if f["name"] in names:
-                    found.append((f"{where}.schema.fields[{j}].name", f["name"], "a column name used once"))
+                    found.append((f"{where}.schema.fields[{j}].name", f["name"], Phrase("validate.schema.column_once")))
                 names.add(f["name"])
         columns[r["name"]] = names
         tables.append((where, r, s, names))
@@ -262,13 +262,20 @@ def _descriptor_problems(d: Any) -> list[tuple[str, Any, str]]:
         for j, f in enumerate(s["fields"]):
             for key in ("x-precision-field", "x-not-before"):
                 if isinstance(f, dict) and key in f and f[key] not in names:
-                    found.append((f"{where}.schema.fields[{j}].{key}", f[key], f"a column of {r['name']}"))
+                    found.append(
+                        (
+                            f"{where}.schema.fields[{j}].{key}",
+                            f[key],
+                            Phrase("validate.schema.column_of", table=r["name"]),
+                        )
+                    )
         pk = s.get("primaryKey", [])
         if pk != [] and not (_is_names(pk) and set(_as_list(pk)) <= names):
-            found.append((f"{where}.schema.primaryKey", pk, f"columns of {r['name']}: " + ", ".join(sorted(names))))
+            expected = Phrase("validate.schema.columns_of_listed", table=r["name"], columns=", ".join(sorted(names)))
+            found.append((f"{where}.schema.primaryKey", pk, expected))
         fks = s.get("foreignKeys", [])
         if not isinstance(fks, list):
-            found.append((f"{where}.schema.foreignKeys", fks, "a list of foreign keys"))
+            found.append((f"{where}.schema.foreignKeys", fks, Phrase("validate.schema.foreign_keys")))
             continue
         for k, fk in enumerate(fks):
             at = f"{where}.schema.foreignKeys[{k}]"
@@ -277,23 +284,26 @@ def _descriptor_problems(d: Any) -> list[tuple[str, Any, str]]:
                 found.append((at, fk, '{"fields": [...], "reference": {"resource": ..., "fields": [...]}}'))
                 continue
             if not set(_as_list(fk["fields"])) <= names:
-                found.append((f"{at}.fields", fk["fields"], f"columns of {r['name']}"))
+                found.append((f"{at}.fields", fk["fields"], Phrase("validate.schema.columns_of", table=r["name"])))
             target = ref.get("resource")
             if target not in columns:
-                found.append((f"{at}.reference.resource", target, "a table of the package"))
+                found.append((f"{at}.reference.resource", target, Phrase("validate.schema.table")))
             elif not set(_as_list(ref["fields"])) <= columns[target]:
-                found.append((f"{at}.reference.fields", ref["fields"], f"columns of {target}"))
+                found.append(
+                    (f"{at}.reference.fields", ref["fields"], Phrase("validate.schema.columns_of", table=target))
+                )
             elif len(_as_list(ref["fields"])) != len(_as_list(fk["fields"])):
-                found.append((f"{at}.reference.fields", ref["fields"], f"as many columns as {fk['fields']}"))
+                expected = Phrase("validate.schema.as_many_columns", fields=fk["fields"])
+                found.append((f"{at}.reference.fields", ref["fields"], expected))
     checks = d.get("x-checks", [])
     if not isinstance(checks, list):
-        found.append(('"x-checks"', checks, "a list of checks"))
+        found.append(('"x-checks"', checks, Phrase("validate.schema.checks")))
     else:
         for k, c in enumerate(checks):
             if not isinstance(c, dict) or not isinstance(c.get("check"), str):
-                found.append((f"x-checks[{k}]", c, 'a check with a "check" name'))
+                found.append((f"x-checks[{k}]", c, Phrase("validate.schema.check_name")))
             elif c.get("resource") not in columns:
-                found.append((f"x-checks[{k}].resource", c.get("resource"), "a table of the package"))
+                found.append((f"x-checks[{k}].resource", c.get("resource"), Phrase("validate.schema.table")))
     return found
 
 
@@ -301,7 +311,7 @@ def _problem(label: str, where: str, value: Any, expected: str) -> Problem:
     shown = value if isinstance(value, str) or value is None else json.dumps(value, ensure_ascii=False)
     if shown is not None and len(shown) > 80:
         shown = shown[:79] + "…"
-    return Problem(label, None, None, shown, f"{expected} at {where}")
+    return Problem(label, None, None, shown, Phrase("validate.at", expected=expected, where=where))
 
 
 @lru_cache(maxsize=8)
@@ -311,16 +321,17 @@ def _read(path: Path, mtime_ns: int) -> Package:
         text = path.read_bytes().decode("utf-8")
         descriptor = json.loads(text)
     except OSError as exc:
-        expected = f"a readable data package descriptor ({exc.strerror})"
+        expected = Phrase("validate.schema.unreadable", reason=os_reason(exc))
         raise DataError([Problem(label, None, None, None, expected)]) from None
     except UnicodeDecodeError as exc:
-        raise DataError([Problem(label, None, None, None, f"UTF-8 text (byte {exc.start} is not UTF-8)")]) from None
+        expected = Phrase("validate.schema.utf8", byte=exc.start)
+        raise DataError([Problem(label, None, None, None, expected)]) from None
     except json.JSONDecodeError as exc:
         line = exc.doc.splitlines()[exc.lineno - 1].strip() if exc.doc.strip() else ""
-        expected = f"valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        expected = Phrase("validate.schema.json", error=exc.msg, line=exc.lineno, column=exc.colno)
         raise DataError([Problem(label, exc.lineno, None, line[:80], expected)]) from None
     except RecursionError:
-        raise DataError([Problem(label, None, None, None, "valid JSON (it is nested too deeply)")]) from None
+        raise DataError([Problem(label, None, None, None, Phrase("validate.schema.json_deep"))]) from None
     found = _descriptor_problems(descriptor)
     if found:
         raise DataError([_problem(label, *f) for f in found])
@@ -360,6 +371,6 @@ def read_package(root: Path) -> Package:
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
-        expected = "a data package descriptor (datapackage.json) describing the tables"
-        raise DataError([Problem(str(path), None, None, None, expected + " in this folder")]) from None
+        expected = Phrase("validate.schema.no_descriptor")
+        raise DataError([Problem(str(path), None, None, None, expected)]) from None
     return _read(path, mtime)

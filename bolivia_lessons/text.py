@@ -39,7 +39,9 @@ __all__ = [
     "catalogue",
     "check_lang",
     "citation",
+    "date_text",
     "get_lang",
+    "localized",
     "long_date",
     "number",
     "resolve_lang",
@@ -214,8 +216,58 @@ def long_date(day: dt.date, lang: str | None = None) -> str:
     return word("date.long", lang, day=day.day, month=word(f"date.month.{day.month}", lang), year=day.year)
 
 
+def date_text(value: object, lang: str | None = None) -> str:
+    """A date in words at its own precision: '9 April 1952', 'April 1952' or '1952' (and in Spanish).
+
+    Accepts a :class:`pandas.Period` (whose frequency is the precision), a timestamp or date, or an
+    ISO string ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> date_text(pd.Period("1952-04-09", "D"), "es"), date_text("1952-04", "en"), date_text("1952", "es")
+    ('9 de abril de 1952', 'April 1952', '1952')
+
+    """
+    lang = resolve_lang(lang)
+    if isinstance(value, pd.Period):
+        code = value.freqstr[:1]
+        value = value.strftime("%Y-%m-%d" if code == "D" else "%Y-%m" if code == "M" else "%Y")
+    elif isinstance(value, (dt.date, pd.Timestamp)):
+        value = value.strftime("%Y-%m-%d")
+    text = str(value)
+    if len(text) == 10:
+        return long_date(dt.date.fromisoformat(text), lang)
+    if len(text) == 7:
+        return word("date.month_year", lang, month=word(f"date.month.{int(text[5:7])}", lang), year=text[:4])
+    return text
+
+
 def _given(value: object) -> bool:
     return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def localized(row: object, field: str, lang: str | None = None) -> object:
+    """A data field in ``lang``: ``field_es`` for Spanish where the table has it filled, else ``field``.
+
+    Some columns hold text that is English only where it describes rather than names (a source's
+    perspective, what a source says, a document's place). Their Spanish twin, ``<field>_es``, is
+    left empty where nothing needs translating (a proper name, a bare number), so the original
+    stands in for it.
+
+    Examples
+    --------
+    >>> row = pd.Series({"perspective": "reference work", "perspective_es": "obra de referencia"})
+    >>> localized(row, "perspective", "es"), localized(row, "perspective", "en")
+    ('obra de referencia', 'reference work')
+
+    """
+    lang = resolve_lang(lang)
+    getter = row.get if hasattr(row, "get") else (lambda key, default=None: getattr(row, key, default))
+    if lang != "en":
+        translated = getter(f"{field}_{lang}", None)
+        if _given(translated) and str(translated).strip():
+            return translated
+    return getter(field, None)
 
 
 def citation(

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from .errors import Phrase, Problem, os_reason
 from .schema import DESCRIPTOR, Field, Package, Resource
 
 __all__ = [
@@ -77,12 +77,7 @@ _HIST = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 _INT = re.compile(r"^[+-]?[0-9]+$")
 _NUM = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_FORM_OF_PRECISION = {"year": "YYYY", "month": "YYYY-MM", "day": "YYYY-MM-DD"}
-_FORMULA_EXPECTED = (
-    "text that does not start with =, +, - or @, nor with a full-width \uff1d, \uff0b, \uff0d or \uff20, "
-    "nor with spaces or tabs before one (a spreadsheet would run such a cell as a formula)"
-)
-_QUOTE_HINT = 'write a quote inside a quoted cell twice: ""'
+_PRECISIONS = ("year", "month", "day")
 # the csv module's field size limit is global to the process: raised only while a file is read
 _FIELD_LIMIT_LOCK = threading.Lock()
 
@@ -164,7 +159,7 @@ def _empty_table(resource: Resource) -> Table:
 
 def _shown(text: str) -> str:
     """A cell as written, shortened when it is too long to print whole."""
-    return text if len(text) <= 200 else f"{text[:60]}… ({len(text)} characters)"
+    return text if len(text) <= 200 else Phrase("validate.shortened", start=text[:60], length=len(text))
 
 
 # -- one cell -------------------------------------------------------------------------------
@@ -173,16 +168,14 @@ def _shown(text: str) -> str:
 def _describe(f: Field) -> str:
     """What a column expects, in words (used in messages)."""
     if f.enum is not None:
-        return "one of: " + ", ".join(f.enum)
+        return Phrase("validate.expected.one_of", values=", ".join(f.enum))
     if f.is_historical_date:
-        return "a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD"
-    return {
-        "string": "text",
-        "integer": "a whole number (digits only, no thousands separators)",
-        "number": "a number with a decimal point (no thousands separators or % sign)",
-        "boolean": "one of: " + ", ".join(f.true_values + f.false_values),
-        "date": "a real calendar date written YYYY-MM-DD",
-    }.get(f.type, f.type)
+        return Phrase("validate.expected.historical_date")
+    if f.type == "boolean":
+        return Phrase("validate.expected.one_of", values=", ".join(f.true_values + f.false_values))
+    if f.type in ("string", "integer", "number", "date"):
+        return Phrase(f"validate.type.{f.type}")
+    return f.type
 
 
 def _number(x: float) -> str:
@@ -206,8 +199,10 @@ def _parse_historical(text: str) -> HistoricalDate | None:
 def _control_expected(text: str, at: int) -> str:
     code = ord(text[at])
     name = _CONTROL_NAMES.get(code)
-    what = f"U+{code:04X}" + (f" ({name})" if name else "")
-    return f"text without control characters (character {at + 1} is {what}; delete it and retype what is around it)"
+    if name == "backspace":
+        name = Phrase("validate.expected.backspace")
+    what = Phrase("validate.expected.named_character", code=f"U+{code:04X}", name=name) if name else f"U+{code:04X}"
+    return Phrase("validate.expected.no_control", position=at + 1, character=what)
 
 
 def convert_cell(f: Field, text: str) -> tuple[Any, str | None]:
@@ -237,7 +232,7 @@ def convert_cell(f: Field, text: str) -> tuple[Any, str | None]:
 
     """
     if len(text) > MAX_CELL_CHARS:
-        return None, f"a cell of at most {MAX_CELL_CHARS} characters (this one has {len(text)})"
+        return None, Phrase("validate.expected.cell_length", limit=MAX_CELL_CHARS, length=len(text))
     bad = _CONTROL.search(text)
     if bad:
         return None, _control_expected(text, bad.start())
@@ -246,11 +241,11 @@ def convert_cell(f: Field, text: str) -> tuple[Any, str | None]:
         value = _parse_historical(text)
         if value is None:
             if text.startswith("0000") and _HIST.match(text):
-                return None, _describe(f) + " (years start at 0001: there is no year 0000)"
+                return None, Phrase("validate.expected.no_year_0", what=_describe(f))
             return None, _describe(f)
     elif f.type == "string":
         if text.lstrip(_BLANKS).startswith(FORMULA_START):
-            return None, _FORMULA_EXPECTED
+            return None, Phrase("validate.expected.formula")
         if f.enum is not None and text not in f.enum:
             return None, _describe(f)
         value = text
@@ -262,14 +257,14 @@ def convert_cell(f: Field, text: str) -> tuple[Any, str | None]:
         if len(text.lstrip("+-").lstrip("0")) > 19 or not low <= int(text) <= high:
             low = low if f.minimum is None else max(low, f.minimum)
             high = high if f.maximum is None else min(high, f.maximum)
-            return None, f"a whole number between {_number(low)} and {_number(high)}"
+            return None, Phrase("validate.expected.whole_between", low=_number(low), high=_number(high))
         value = int(text)
     elif f.type == "number":
         if not _NUM.match(text):
             return None, _describe(f)
         value = float(text)
         if not math.isfinite(value):
-            return None, _describe(f) + " of a size a table can hold (this one is too large)"
+            return None, Phrase("validate.expected.too_large", what=_describe(f))
     elif f.type == "boolean":
         if text in f.true_values:
             value = True
@@ -285,16 +280,16 @@ def convert_cell(f: Field, text: str) -> tuple[Any, str | None]:
         if value is None:
             return None, _describe(f)
         if not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
-            return None, f"{_describe(f)} between {DATE_RANGE[0]} and {DATE_RANGE[1]}"
+            return None, Phrase("validate.expected.between", what=_describe(f), low=DATE_RANGE[0], high=DATE_RANGE[1])
     else:  # a type the descriptor may name but this library does not know
-        return None, f"a column type this library knows (the schema says {f.type!r})"
+        return None, Phrase("validate.expected.column_type", type=repr(f.type))
     if f.pattern is not None and not re.fullmatch(f.pattern, text):
-        return None, f"text matching the pattern {f.pattern}"
+        return None, Phrase("validate.expected.pattern", pattern=f.pattern)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if f.minimum is not None and value < f.minimum:
-            return None, f"a value of at least {f.minimum:g}"
+            return None, Phrase("validate.expected.at_least", limit=f"{f.minimum:g}")
         if f.maximum is not None and value > f.maximum:
-            return None, f"a value of at most {f.maximum:g}"
+            return None, Phrase("validate.expected.at_most", limit=f"{f.maximum:g}")
     return value, None
 
 
@@ -353,10 +348,7 @@ def _decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
                 1,
                 None,
                 "\ufeff",
-                (
-                    "UTF-8 without a byte-order mark (the file starts with one; "
-                    "save it as 'CSV UTF-8' without BOM, or remove the first three bytes)"
-                ),
+                Phrase("validate.expected.bom"),
             )
         )
         raw = raw[3:]
@@ -376,10 +368,7 @@ def _decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
                 line,
                 column,
                 bad.decode("latin-1"),
-                (
-                    f"UTF-8 text (byte 0x{bad[0]:02X} is not UTF-8; the file was probably saved as "
-                    "Latin-1 or Windows-1252: re-save it as 'CSV UTF-8')"
-                ),
+                Phrase("validate.expected.utf8", byte=f"0x{bad[0]:02X}"),
             )
         )
         return None
@@ -407,21 +396,18 @@ def _open_quote(line: str) -> tuple[int, str] | None:
     return None
 
 
-def _quote_problem(label: str, row: int, line: str, header: list[str], error: str) -> Problem:
+def _quote_problem(label: str, row: int, line: str, header: list[str], error: object) -> Problem:
     """The problem of a row whose quotes the CSV reader could not make sense of."""
     found = _open_quote(line)
     if found is None:
-        return Problem(label, row, None, _shown(line.rstrip("\r\n")), f"well-formed CSV ({error})")
+        return Problem(label, row, None, _shown(line.rstrip("\r\n")), Phrase("validate.expected.csv", error=error))
     cell, text = found
     return Problem(
         label,
         row,
         header[cell] if cell < len(header) else None,
         text if len(text) <= 60 else text[:60] + "…",
-        (
-            "well-formed CSV (the quote that opens this cell does not close right before the next comma or the "
-            f"end of the row; {_QUOTE_HINT})"
-        ),
+        Phrase("validate.expected.quote"),
     )
 
 
@@ -458,7 +444,8 @@ def _records(lines: list[str], label: str, found: list[Problem]) -> tuple[list[s
                             for k in range(first, first + span):
                                 lines[k] = ""  # read for good: a broken quote further on restarts after it
                         elif span > 1:  # a quote took the lines after it into one cell
-                            found.append(_quote_problem(label, row, lines[first], header, "a quote is broken"))
+                            broken_quote = Phrase("validate.expected.quote_broken")
+                            found.append(_quote_problem(label, row, lines[first], header, broken_quote))
                             restart = first + 1
                             break
                         else:
@@ -468,17 +455,15 @@ def _records(lines: list[str], label: str, found: list[Problem]) -> tuple[list[s
                                     row,
                                     None,
                                     _shown(",".join(record)),
-                                    (
-                                        f"{len(header)} cells, one per column ({len(record)} found; "
-                                        "check for an unquoted comma or a missing cell)"
-                                    ),
+                                    Phrase("validate.expected.cells", cells=len(header), found=len(record)),
                                 )
                             )
                 except csv.Error as exc:
                     row += 1
                     first = pos + used
                     if header is None:
-                        found.append(Problem(label, row, None, _shown(lines[first].rstrip()), f"a header row ({exc})"))
+                        expected = Phrase("validate.expected.header_row", error=exc)
+                        found.append(Problem(label, row, None, _shown(lines[first].rstrip()), expected))
                         return None, numbers, records
                     found.append(_quote_problem(label, row, lines[first], header, str(exc)))
                     restart = first + 1
@@ -486,9 +471,7 @@ def _records(lines: list[str], label: str, found: list[Problem]) -> tuple[list[s
                     break
                 broken += 1
                 if broken == _MAX_BROKEN_QUOTES and restart < len(lines):
-                    expected = (
-                        f"at most {_MAX_BROKEN_QUOTES} rows with broken quotes (the rest of the file was not checked)"
-                    )
+                    expected = Phrase("validate.expected.broken_quotes", limit=_MAX_BROKEN_QUOTES)
                     found.append(Problem(label, row + 1, None, None, expected))
                     break
                 pos = restart
@@ -525,11 +508,13 @@ def read_table(path: Path, resource: Resource, problems: list[Problem]) -> Table
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(label, None, None, None, f"a readable file ({exc.strerror})"))
+        problems.append(
+            Problem(label, None, None, None, Phrase("validate.expected.readable_file", reason=os_reason(exc)))
+        )
         table.complete = False
         return table
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        problems.append(Problem(label, None, None, "", f"a header row naming the columns: {expected_header}"))
+        problems.append(Problem(label, None, None, "", Phrase("validate.expected.header", columns=expected_header)))
         table.complete = False
         return table
     text = _decode(raw, label, problems)
@@ -553,13 +538,14 @@ def read_table(path: Path, resource: Resource, problems: list[Problem]) -> Table
     del records
     faulty: set[int] = set()
     for f in resource.fields:
-        cells = cells_of[index[f.name]]
+        # an optional column a file leaves out (one added in a later version of the package) is empty
+        cells = cells_of[index[f.name]] if f.name in index else [""] * len(numbers)
         values, bad = _convert_column(f, cells, controls)
         for i, expected in bad:
             found.append(Problem(label, numbers[i], f.name, _shown(cells[i]), expected))
             faulty.add(i)
         if f.required and "" in cells:
-            expected = f"a value ({_describe(f)}); this column is required"
+            expected = Phrase("validate.expected.required", what=_describe(f))
             for i in (i for i, c in enumerate(cells) if not c):
                 found.append(Problem(label, numbers[i], f.name, None, expected))
                 faulty.add(i)
@@ -581,15 +567,25 @@ def _check_header(header: list[str], resource: Resource, label: str, problems: l
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         if name in seen:
-            problems.append(Problem(label, 1, name, name, "each column named once"))
+            problems.append(Problem(label, 1, name, name, Phrase("validate.expected.column_once")))
         elif name not in names:
             problems.append(
-                Problem(label, 1, name, name, (f"only the columns of the {resource.name} table: {', '.join(names)}"))
+                Problem(
+                    label,
+                    1,
+                    name,
+                    name,
+                    Phrase("validate.expected.only_columns", table=resource.name, columns=", ".join(names)),
+                )
             )
         seen.setdefault(name, i)
-    for name in names:
-        if name not in seen:
-            problems.append(Problem(label, 1, name, None, f"a column named {name!r} in the header"))
+    for f in resource.fields:
+        # a required column must be there; an optional one may be left out (a teacher's file written
+        # before the package added that column still loads)
+        if f.name not in seen and f.required:
+            problems.append(
+                Problem(label, 1, f.name, None, Phrase("validate.expected.column_missing", column=repr(f.name)))
+            )
     return seen if len(problems) == before else None
 
 
@@ -601,9 +597,11 @@ def _check_rows(table: Table, label: str, numbers: list[int], found: list[Proble
         if f.is_historical_date and f.precision_field in columns:
             for i, (value, declared) in enumerate(zip(values, columns[f.precision_field])):
                 if value is not None and declared is not None and declared != value.precision:
-                    expected = (
-                        f"a date written {_FORM_OF_PRECISION.get(declared, declared)}, "
-                        f"as {f.precision_field} is {declared!r}"
+                    expected = Phrase(
+                        "validate.expected.precision",
+                        form=Phrase(f"validate.form.{declared}") if declared in _PRECISIONS else declared,
+                        field=f.precision_field,
+                        precision=repr(declared),
                     )
                     found.append(Problem(label, numbers[i], f.name, raw[f.name][i], expected))
                     faulty.add(i)
@@ -613,7 +611,7 @@ def _check_rows(table: Table, label: str, numbers: list[int], found: list[Proble
                     continue
                 late, early = (value.latest, start.earliest) if isinstance(value, HistoricalDate) else (value, start)
                 if late < early:
-                    expected = f"a value not before {f.not_before} ({raw[f.not_before][i]})"
+                    expected = Phrase("validate.expected.not_before", field=f.not_before, value=raw[f.not_before][i])
                     found.append(Problem(label, numbers[i], f.name, raw[f.name][i], expected))
                     faulty.add(i)
 
@@ -637,10 +635,8 @@ def _hidden(path: Path) -> bool:
     return path.name.startswith((".", "~"))
 
 
-def _named_after_a_table(package: Package) -> str:
-    return "a file named after a table, e.g. events.csv or events_my_class.csv; the tables are: " + ", ".join(
-        package.names
-    )
+def _named_after_a_table(package: Package) -> Phrase:
+    return Phrase("validate.expected.file_name", tables=", ".join(package.names))
 
 
 def _classify(path: Path, package: Package) -> tuple[Resource | None, Problem | None]:
@@ -653,11 +649,11 @@ def _classify(path: Path, package: Package) -> tuple[Resource | None, Problem | 
             return resource, None
         if as_csv is not None:
             fixed = path.stem.lower() + ".csv"
-            return None, Problem(str(path), None, None, name, f"{fixed} (names are case-sensitive: rename the file)")
+            return None, Problem(str(path), None, None, name, Phrase("validate.expected.case", name=fixed))
         return None, Problem(str(path), None, None, name, _named_after_a_table(package))
     if ending in SPREADSHEET_ENDINGS or (ending in _TEXT_ENDINGS and as_csv is not None):
-        target = path.stem.lower() + ".csv" if as_csv is not None else "after a table, e.g. events.csv"
-        expected = f"a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)' named {target}"
+        target = path.stem.lower() + ".csv" if as_csv is not None else Phrase("validate.expected.after_a_table")
+        expected = Phrase("validate.expected.spreadsheet", name=target)
         return None, Problem(str(path), None, None, name, expected)
     return None, None
 
@@ -694,12 +690,14 @@ def extra_files(extra: Path, package: Package, problems: list[Problem]) -> list[
             return []
         return [(extra, resource)]
     if not extra.is_dir():
-        problems.append(Problem(str(extra), None, None, None, "an existing folder or CSV file of extra data"))
+        problems.append(Problem(str(extra), None, None, None, Phrase("validate.expected.extra")))
         return []
     try:
         entries = sorted(p for p in extra.iterdir() if not _hidden(p))
     except OSError as exc:
-        problems.append(Problem(str(extra), None, None, None, f"a readable folder ({exc.strerror})"))
+        problems.append(
+            Problem(str(extra), None, None, None, Phrase("validate.expected.readable_folder", reason=os_reason(exc)))
+        )
         return []
     found, before = [], len(problems)
     for path in entries:
@@ -710,7 +708,7 @@ def extra_files(extra: Path, package: Package, problems: list[Problem]) -> list[
                 inner = []
             for p in inner:
                 if p.suffix.lower() in (".csv", *SPREADSHEET_ENDINGS):
-                    expected = f"data files directly in {extra}, not in a sub-folder: move it to {extra / p.name}"
+                    expected = Phrase("validate.expected.sub_folder", folder=extra, target=extra / p.name)
                     problems.append(Problem(str(p), None, None, f"{path.name}/{p.name}", expected))
             continue
         resource, problem = _classify(path, package)
@@ -720,10 +718,8 @@ def extra_files(extra: Path, package: Package, problems: list[Problem]) -> list[
             found.append((path, resource))
     if not found and len(problems) == before:
         listing = ", ".join(p.name + ("/" if p.is_dir() else "") for p in entries)
-        expected = "at least one CSV file named after a table (e.g. events.csv or events_my_class.csv) in this folder"
-        problems.append(
-            Problem(str(extra), None, None, _shown(listing), expected + ("" if entries else ", which is empty"))
-        )
+        expected = Phrase("validate.expected.no_csv" if entries else "validate.expected.no_csv_empty")
+        problems.append(Problem(str(extra), None, None, _shown(listing), expected))
     return found
 
 
@@ -758,7 +754,10 @@ def _read_package_tables(package: Package, extra: Path | None, problems: list[Pr
     for k, check in enumerate(package.checks):
         wrong = _check_parameters(check, package)
         if wrong:
-            problems.extend(Problem(label, None, None, _json(v), f"{e} at x-checks[{k}].{p}") for p, v, e in wrong)
+            problems.extend(
+                Problem(label, None, None, _json(v), Phrase("validate.at", expected=e, where=f"x-checks[{k}].{p}"))
+                for p, v, e in wrong
+            )
         else:
             CHECKS[check["check"]](check, tables, problems)
     return tables
@@ -774,8 +773,8 @@ def _raw_key(table: Table, names: Iterable[str], i: int) -> str:
 
 def _check_unique(table: Table, problems: list[Problem]) -> None:
     r = table.resource
-    keyed = [(r.primary_key, "a key not used by another row")] if r.primary_key else []
-    keyed += [((f.name,), "a value not used by another row") for f in r.fields if f.unique]
+    keyed = [(r.primary_key, "validate.expected.unique_key")] if r.primary_key else []
+    keyed += [((f.name,), "validate.expected.unique_value") for f in r.fields if f.unique]
     for names, what in keyed:
         first: dict[tuple[Any, ...], int] = {}
         for i, key in enumerate(_key(table, names)):
@@ -783,12 +782,12 @@ def _check_unique(table: Table, problems: list[Problem]) -> None:
                 continue
             if key in first:
                 other_file, other_row = table.origin[first[key]]
-                where = f"row {other_row}" + ("" if other_file == table.origin[i][0] else f" of {other_file}")
-                problems.append(
-                    Problem(
-                        *table.origin[i], "/".join(names), _raw_key(table, names, i), f"{what} ({where} has the same)"
-                    )
-                )
+                if other_file == table.origin[i][0]:
+                    where = Phrase("validate.row", row=other_row)
+                else:
+                    where = Phrase("validate.row_of", row=other_row, file=other_file)
+                expected = Phrase(what, where=where)
+                problems.append(Problem(*table.origin[i], "/".join(names), _raw_key(table, names, i), expected))
             else:
                 first[key] = i
 
@@ -806,17 +805,11 @@ def _check_foreign_keys(table: Table, tables: dict[str, Table], problems: list[P
             if any(target.columns[n][j] is None and target.raw[n][j] != "" for n in fk.reference)
         }
         keys = _key(table, fk.fields)
+        expected = Phrase("validate.expected.reference", columns="/".join(fk.reference), table=fk.resource)
         for i in [i for i, key in enumerate(keys) if key not in known]:
             if None in keys[i] or tuple(table.raw[n][i] for n in fk.fields) in known_bad:
                 continue
-            problems.append(
-                Problem(
-                    *table.origin[i],
-                    "/".join(fk.fields),
-                    _raw_key(table, fk.fields, i),
-                    f"a {'/'.join(fk.reference)} that exists in the {fk.resource} table",
-                )
-            )
+            problems.append(Problem(*table.origin[i], "/".join(fk.fields), _raw_key(table, fk.fields, i), expected))
 
 
 # -- the package's own checks (x-checks in datapackage.json) ---------------------------------
@@ -833,9 +826,11 @@ def _total(x: float) -> str:
     return str(x) if isinstance(x, int) else f"{round(x, 6):.10g}"
 
 
-def _span(t: Table, members: list[int]) -> str:
+def _span(t: Table, members: list[int]) -> Phrase:
     numbers = [t.origin[i][1] for i in members]
-    return f"rows {min(numbers)}-{max(numbers)}" if len(numbers) > 1 else f"row {numbers[0]}"
+    if len(numbers) > 1:
+        return Phrase("validate.rows", first=min(numbers), last=max(numbers))
+    return Phrase("validate.row", row=numbers[0])
 
 
 def _groups(t: Table, field: str, group_by: list[str]) -> tuple[dict[tuple[Any, ...], Any], dict[Any, list[int]]]:
@@ -881,9 +876,13 @@ def _group_sum(check: dict[str, Any], tables: dict[str, Table], problems: list[P
         total = totals.columns[target["field"]][j]
         if key not in sums or total is None or sums[key] == total:
             continue
-        expected = (
-            f"the sum of {check['field']} in {check['resource']} ({_span(t, members[key])} for "
-            f"{'/'.join(str(k) for k in key)}), which is {_total(sums[key])}"
+        expected = Phrase(
+            "validate.check.group_sum",
+            field=check["field"],
+            table=check["resource"],
+            rows=_span(t, members[key]),
+            group="/".join(str(k) for k in key),
+            total=_total(sums[key]),
         )
         problems.append(_at(totals, j, target["field"], expected))
 
@@ -896,10 +895,14 @@ def _group_sum_at_most(check: dict[str, Any], tables: dict[str, Table], problems
     sums, members = _groups(t, check["field"], check["group_by"])
     for key, total in sums.items():
         if total > limit + tolerance:
-            margin = f" give or take {_total(tolerance)}" if tolerance else ""
-            expected = (
-                f"{check['field']} adding up to at most {_total(limit)}{margin} for "
-                f"{'/'.join(str(k) for k in key)} ({_span(t, members[key])} add up to {_total(total)})"
+            expected = Phrase(
+                "validate.check.at_most_give_or_take" if tolerance else "validate.check.at_most_sum",
+                field=check["field"],
+                limit=_total(limit),
+                tolerance=_total(tolerance),
+                group="/".join(str(k) for k in key),
+                rows=_span(t, members[key]),
+                total=_total(total),
             )
             problems.append(_at(t, members[key][-1], check["field"], expected))
 
@@ -909,7 +912,9 @@ def _not_after(check: dict[str, Any], tables: dict[str, Table], problems: list[P
     for i in range(len(t)):
         value, limit = t.columns[check["field"]][i], t.columns[check["limit"]][i]
         if value is not None and limit is not None and value > limit:
-            problems.append(_at(t, i, check["field"], f"at most {check['limit']} ({limit})"))
+            problems.append(
+                _at(t, i, check["field"], Phrase("validate.check.not_after", field=check["limit"], value=limit))
+            )
 
 
 def _count_per_group(check: dict[str, Any], tables: dict[str, Table], problems: list[Problem]) -> None:
@@ -923,9 +928,13 @@ def _count_per_group(check: dict[str, Any], tables: dict[str, Table], problems: 
         last[key] = i
     for key, n in counts.items():
         if n != check["count"]:
-            expected = (
-                f"exactly {check['count']} row(s) with {check['field']} = {str(check['value']).lower()} for "
-                f"{'/'.join(str(k) for k in key)} ({n} found)"
+            expected = Phrase(
+                "validate.check.count",
+                count=check["count"],
+                field=check["field"],
+                value=str(check["value"]).lower(),
+                group="/".join(str(k) for k in key),
+                found=n,
             )
             problems.append(_at(t, last[key], check["field"], expected))
 
@@ -941,16 +950,17 @@ def _percentage_of(check: dict[str, Any], tables: dict[str, Table], problems: li
             continue
         expected = 100 * part / total
         if abs(share - expected) > tolerance + 1e-9:
-            margin = f" give or take {_total(tolerance)}" if tolerance else ""
-            problems.append(
-                _at(
-                    t,
-                    i,
-                    check["field"],
-                    f"{expected:.2f}{margin}: {check['part']} as a percentage of {whole['field']} in "
-                    f"{whole['resource']} (100 × {part} / {total})",
-                )
+            percentage = Phrase(
+                "validate.check.percentage_give_or_take" if tolerance else "validate.check.percentage",
+                expected=f"{expected:.2f}",
+                tolerance=_total(tolerance),
+                part=check["part"],
+                whole=whole["field"],
+                table=whole["resource"],
+                part_value=part,
+                whole_value=total,
             )
+            problems.append(_at(t, i, check["field"], percentage))
 
 
 def _agrees_with(check: dict[str, Any], tables: dict[str, Table], problems: list[Problem]) -> None:
@@ -961,9 +971,13 @@ def _agrees_with(check: dict[str, Any], tables: dict[str, Table], problems: list
         value, (should, raw) = values[i], known.get(key, (None, ""))
         if value is None or should is None or value == should:
             continue
-        expected = (
-            f"{raw} (the {other['field']} of {'/'.join(check['by'])} {_raw_key(t, check['by'], i)} "
-            f"in the {other['resource']} table), or an empty cell"
+        expected = Phrase(
+            "validate.check.agrees_with",
+            value=raw,
+            field=other["field"],
+            by="/".join(check["by"]),
+            group=_raw_key(t, check["by"], i),
+            table=other["resource"],
         )
         problems.append(_at(t, i, check["field"], expected))
 
@@ -974,17 +988,11 @@ def _referenced_by(check: dict[str, Any], tables: dict[str, Table], problems: li
     if citing.unreadable(by["fields"]):
         return  # rows that could not be read may be the ones that refer to these
     known = set(_key(citing, by["fields"]))
+    expected = Phrase("validate.check.referenced_by", table=by["resource"], columns="/".join(by["fields"]))
     for i, key in enumerate(_key(t, check["key"])):
         if None in key or key in known:
             continue
-        problems.append(
-            Problem(
-                *t.origin[i],
-                "/".join(check["key"]),
-                _raw_key(t, check["key"], i),
-                f"at least one row in the {by['resource']} table with this {'/'.join(by['fields'])} (none found)",
-            )
-        )
+        problems.append(Problem(*t.origin[i], "/".join(check["key"]), _raw_key(t, check["key"], i), expected))
 
 
 CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Table], list[Problem]], None]] = {
@@ -1029,7 +1037,7 @@ def _check_parameters(check: dict[str, Any], package: Package) -> list[tuple[str
     """What is wrong with one entry of ``x-checks``, as (parameter, value, expected) triples."""
     spec = CHECK_PARAMETERS.get(check["check"])
     if spec is None:
-        return [("check", check["check"], "a check this library knows: " + ", ".join(CHECKS))]
+        return [("check", check["check"], Phrase("validate.check.unknown", checks=", ".join(CHECKS)))]
     resource = package.resource(check["resource"])  # read_package made sure it exists
     names = resource.field_names
     wrong = []
@@ -1037,15 +1045,16 @@ def _check_parameters(check: dict[str, Any], package: Package) -> list[tuple[str
         key, optional = key.rstrip("?"), key.endswith("?")
         if key not in check:
             if not optional:
-                wrong.append((key, None, f"a parameter {key!r} ({kind.split(':')[0]})"))
+                shape = Phrase(f"validate.kind.{kind.split(':')[0]}")
+                wrong.append((key, None, Phrase("validate.check.parameter", name=repr(key), kind=shape)))
             continue
         value = check[key]
         if kind == "column" and not (isinstance(value, str) and value in names):
-            wrong.append((key, value, f"a column of {resource.name}: " + ", ".join(names)))
+            wrong.append((key, value, Phrase("validate.check.column", table=resource.name, columns=", ".join(names))))
         elif kind == "columns" and not _columns_of(value, names):
-            wrong.append((key, value, f"a list of columns of {resource.name}: " + ", ".join(names)))
+            wrong.append((key, value, Phrase("validate.check.columns", table=resource.name, columns=", ".join(names))))
         elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            wrong.append((key, value, "a number"))
+            wrong.append((key, value, Phrase("validate.expected.a_number")))
         elif kind.startswith(("target", "rows")):
             shape, _, along = kind.partition(":")
             keys = ("key", "field") if shape == "target" else ("fields",)
@@ -1056,7 +1065,6 @@ def _check_parameters(check: dict[str, Any], package: Package) -> list[tuple[str
             ok = ok and (shape == "rows" or value["field"] in other_names)
             ok = ok and len(value.get("key", value.get("fields"))) == len(check.get(along) or ())
             if not ok:
-                fields = '"key": [its columns], "field": one of its columns' if shape == "target" else '"fields": [...]'
-                what = f'{{"resource": a table, {fields}}}, with as many columns as {along}'
+                what = Phrase("validate.check.target" if shape == "target" else "validate.check.rows", along=along)
                 wrong.append((key, value, what))
     return wrong

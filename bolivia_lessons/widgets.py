@@ -40,7 +40,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from . import charts, loaders
-from .text import citation, number, resolve_lang, word
+from .text import citation, localized, long_date, number, resolve_lang, word
 
 __all__ = [
     "CoupExplorer",
@@ -127,7 +127,9 @@ class Explorer(w.VBox):
 
     def __init__(self, controls: dict[str, w.Widget], *, lang: str) -> None:
         self.controls, self.lang = controls, lang
-        self.output = w.Output(layout=w.Layout(height=self.height, overflow="auto", border="1px solid #ddd"))
+        # at least this tall, so a redraw does not make the page jump; never cut off, so a chosen
+        # event card or the last rows of a table are not hidden below a fold inside the box
+        self.output = w.Output(layout=w.Layout(min_height=self.height, border="1px solid #ddd"))
         self._rendering = False
         self._canvases: dict[tuple, _Canvas] = {}
         super().__init__([*controls.values(), self.output], layout=LAYOUT_FULL)
@@ -272,6 +274,13 @@ class _Canvas:
         return ax
 
 
+def _cite(source: object, lang: str, locator: object = None) -> str:
+    """A source's citation in ``lang`` (HTML, escaped)."""
+    author, publication = localized(source, "author", lang), localized(source, "publication", lang)
+    year = source.get("year") if hasattr(source, "get") else getattr(source, "year", None)
+    return citation(author, getattr(source, "title", None), publication, year, locator)
+
+
 def _cell(value: object) -> str:
     """HTML for a table cell that may be missing."""
     return "" if pd.isna(value) else html.escape(str(value))
@@ -374,8 +383,8 @@ class TimelineExplorer(Explorer):
             s = sources.loc[link.source_id]
             kind = word(f"enum.sources.kind.{s.kind}", lang)
             items.append(
-                f"<li>{citation(s.author, s.title, s.publication, s.year, link.locator)} — "
-                f"{html.escape(kind)}; {html.escape(str(s.perspective))}</li>"
+                f"<li>{_cite(s, lang, link.locator)} — "
+                f"{html.escape(kind)}; {html.escape(str(localized(s, 'perspective', lang)))}</li>"
             )
         return (
             f'<div class="bl-event"><h4>{html.escape(str(e[f"title_{lang}"]))} ({e.start_date})</h4>'
@@ -407,7 +416,7 @@ def timeline_explorer(
     Examples
     --------
     >>> box = timeline_explorer(lang="es", years=(1952, 1952))
-    >>> "Acontecimientos, de 1952-01-01 a 1952-12-31" in box.output.outputs[0]["data"]["text/html"]
+    >>> "Acontecimientos: 1 de enero de 1952 – 31 de diciembre de 1952" in box.output.outputs[0]["data"]["text/html"]
     True
 
     """
@@ -430,7 +439,8 @@ class ElectionExplorer(Explorer):
         controls = {
             "election": _dropdown(
                 word("control.election", lang),
-                [(f"{e.date:%Y} ({e.election_id})", e.election_id) for e in elections.itertuples()],
+                # a learner picks an election by its date, never by an internal id
+                [(long_date(pd.Timestamp(e.date).date(), lang), e.election_id) for e in elections.itertuples()],
                 election_id,
             ),
             "scale": _toggle(
@@ -527,7 +537,8 @@ class LandReformExplorer(Explorer):
             s = self._sources.loc[row.source_id]
             pieces.append(
                 f'<div class="bl-note"><b>{html.escape(hl)}: {number(row.estates_affected_pct, lang, 1)} %</b> — '
-                f"{citation(s.author, s.title, s.publication, s.year)}; {html.escape(str(s.perspective))}. "
+                f"{_cite(s, lang)}; "
+                f"{html.escape(str(localized(s, 'perspective', lang)))}. "
                 f"{_cell(row[f'note_{lang}'])}</div>"
             )
         return pieces
@@ -663,9 +674,9 @@ class SourceComparison(Explorer):
             ],
             [
                 [
-                    citation(r.author, r.title, r.publication, r.year),
-                    html.escape(str(r.perspective)),
-                    f"<b>{html.escape(str(r.value))}</b>",
+                    _cite(r, lang),
+                    html.escape(str(localized(r, "perspective", lang))),
+                    f"<b>{html.escape(str(localized(r, 'value', lang)))}</b>",
                     "✔" if r.accepted else "—",
                     _cell(getattr(r, f"note_{lang}")),
                 ]
@@ -722,6 +733,7 @@ class Quiz(w.VBox):
         for n, q in enumerate(questions.itertuples(), start=1):
             prompt = w.HTML(f"<b>{n}.</b> {html.escape(str(getattr(q, f'question_{lang}')))}")
             feedback = w.HTML(layout=w.Layout(min_height="3em"))
+            explanation = html.escape(str(getattr(q, f"explanation_{lang}")))
             if q.kind == "choice":
                 opts = options[options.question_id == q.question_id].sort_values("option_id")
                 control = w.RadioButtons(
@@ -731,7 +743,11 @@ class Quiz(w.VBox):
                     style=STYLE,
                     layout=LAYOUT_FULL,
                 )
-                judge = _choice_judge(set(opts[opts.correct].option_id))
+                notes = {
+                    o.option_id: "" if pd.isna(getattr(o, f"feedback_{lang}")) else str(getattr(o, f"feedback_{lang}"))
+                    for o in opts.itertuples()
+                }
+                judge = _choice_judge(set(opts[opts.correct].option_id), notes, lang)
             else:
                 # A text box rather than FloatText: it can start empty, and it accepts a decimal comma
                 # ("28,5") as Spanish-speaking learners write it.
@@ -742,28 +758,33 @@ class Quiz(w.VBox):
                     style=STYLE,
                     continuous_update=False,
                 )
-                judge = _number_judge(float(q.answer), float(q.tolerance or 0))
-            control.observe(
-                self._feedback(judge, feedback, html.escape(str(getattr(q, f"explanation_{lang}")))), names="value"
-            )
+                judge = _number_judge(float(q.answer), float(q.tolerance or 0), lang)
+            control.observe(self._feedback(judge, feedback, explanation), names="value")
             self.questions.append({"question_id": q.question_id, "control": control, "feedback": feedback})
             blocks.append(w.VBox([prompt, control, feedback], layout=w.Layout(margin="0 0 1em 0")))
         super().__init__(blocks, layout=LAYOUT_FULL)
         self.add_class("bl-quiz")
 
-    def _feedback(self, judge: Callable[[object], bool], feedback: w.HTML, explanation: str) -> Callable[[dict], None]:
-        """A callback that judges an answer as soon as it is given and shows the verdict."""
+    def _feedback(
+        self, judge: Callable[[object], tuple[bool, str]], feedback: w.HTML, explanation: str
+    ) -> Callable[[dict], None]:
+        """A callback that judges an answer as soon as it is given and shows the verdict.
+
+        A right answer shows the explanation; a wrong one shows what is wrong with that answer (or
+        a hint) and never the explanation, which would give the answer away.
+        """
 
         def on_change(change: dict) -> None:
             if change["new"] in (None, ""):
                 feedback.value = ""
                 return
-            ok = judge(change["new"])
+            ok, note = judge(change["new"])
             verdict = word("quiz.correct" if ok else "quiz.wrong", self.lang)
-            colour = "#0072B2" if ok else "#D55E00"
+            colour = "#0072B2" if ok else "#B3400A"
+            detail = (html.escape(note) + " " if note else "") + (explanation if ok else "")
             feedback.value = (
                 f'<div role="status" class="bl-feedback {"right" if ok else "wrong"}">'
-                f'<b style="color:{colour}">{"✔" if ok else "✘"} {verdict}</b> {explanation}</div>'
+                f'<b style="color:{colour}">{"✔" if ok else "✘"} {verdict}</b> {detail.strip()}</div>'
             )
 
         return on_change
@@ -772,14 +793,28 @@ class Quiz(w.VBox):
         return word("widget.repr", self.lang, name=word("quiz.name", self.lang))
 
 
-def _choice_judge(right: set) -> Callable[[object], bool]:
-    return lambda value: value in right
+def _choice_judge(right: set, notes: dict[str, str], lang: str) -> Callable[[object], tuple[bool, str]]:
+    """Right or wrong, and the note written for the option chosen (a hint to read again if none)."""
+
+    def judge(value: object) -> tuple[bool, str]:
+        ok = value in right
+        note = notes.get(str(value), "")
+        return ok, note if (note or ok) else word("quiz.try_again", lang)
+
+    return judge
 
 
-def _number_judge(answer: float, tolerance: float) -> Callable[[object], bool]:
-    def judge(value: object) -> bool:
+def _number_judge(answer: float, tolerance: float, lang: str) -> Callable[[object], tuple[bool, str]]:
+    """Right within the tolerance; otherwise a hint: type digits, or close but not exact, or try again."""
+
+    def judge(value: object) -> tuple[bool, str]:
         given = _parse_number(str(value))
-        return given is not None and abs(given - answer) <= tolerance
+        if given is None:
+            return False, word("quiz.digits", lang)
+        if abs(given - answer) <= tolerance:
+            return True, ""
+        close = abs(given - answer) <= max(10 * tolerance, abs(answer) * 0.02)
+        return False, word("quiz.close" if close else "quiz.try_again", lang)
 
     return judge
 

@@ -7,7 +7,8 @@
   machine does not inflate);
 * the nbval suite over every lesson against its floor: the same number of notebooks that only start
   a kernel and run the lessons' set-up cell (imports and ``setup()``), under the same pytest
-  command (target: at most 1.5 times the floor).
+  command (target: at most 1.2 times the floor);
+* a full build of every lesson from its source, and the build's check (``bolivia-lessons build``).
 
 Run: ``.venv/bin/python tests/bench.py``
 """
@@ -77,10 +78,11 @@ def redraw_times(rounds: int = 5) -> None:
 
 
 ROOT = Path(__file__).resolve().parents[1]
-SETUP_CELL = (
-    "import bolivia_lessons as bl\nfrom bolivia_lessons import charts, lessons, widgets\n"
-    "from bolivia_lessons.notebook import setup, show\n\nsetup()"
-)
+
+def _is_setup(cell: dict) -> bool:
+    """The lessons' first code cell: imports and ``setup()`` (or ``setup(lang=...)``)."""
+    source = "".join(cell["source"])
+    return cell["cell_type"] == "code" and "import bolivia_lessons" in source and "setup(" in source
 
 
 def _nbval_seconds(folder: Path) -> float:
@@ -97,22 +99,37 @@ def _nbval_seconds(folder: Path) -> float:
 
 def nbval_times() -> None:
     """Time nbval over every lesson and over as many set-up-only notebooks (the floor)."""
-    lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    lessons = sorted((ROOT / "notebooks").glob("*/[0-9][0-9]_*.ipynb"))
     with tempfile.TemporaryDirectory() as tmp:
         floor_dir, lesson_dir = Path(tmp, "floor"), Path(tmp, "lessons")
         floor_dir.mkdir()
         lesson_dir.mkdir()
         for path in lessons:
-            shutil.copy(path, lesson_dir / path.name)
+            name = f"{path.parent.name}_{path.name}"
+            shutil.copy(path, lesson_dir / name)
             nb = json.loads(path.read_text(encoding="utf-8"))
-            nb["cells"] = [c for c in nb["cells"] if "".join(c["source"]).strip() == SETUP_CELL.strip()]
-            (floor_dir / path.name).write_text(json.dumps(nb), encoding="utf-8")
+            nb["cells"] = [c for c in nb["cells"] if _is_setup(c)]
+            (floor_dir / name).write_text(json.dumps(nb), encoding="utf-8")
         floor = _nbval_seconds(floor_dir)
         suite = _nbval_seconds(lesson_dir)
     print(f"nbval over {len(lessons)} lessons (pytest start-up included in both)")
     print(f"  floor (kernel start + imports + setup per notebook): {floor:6.1f} s")
     print(f"  whole lessons:                                       {suite:6.1f} s")
-    print(f"  ratio: {suite / floor:.2f} (target <= 1.5)")
+    print(f"  ratio: {suite / floor:.2f} (target <= 1.2)")
+
+
+def build_times() -> None:
+    """Time a full build of every lesson (fresh kernels, outputs stored) and the build's check."""
+    for label, args in (("build (every lesson, every edition)", []), ("build --check", ["--check"])):
+        with tempfile.TemporaryDirectory() as tmp:
+            notebooks = Path(tmp, "notebooks")
+            shutil.copytree(ROOT / "notebooks", notebooks)
+            cmd = [sys.executable, "-m", "bolivia_lessons.cli", "build", "--notebooks", str(notebooks), *args]
+            t0 = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            elapsed = time.perf_counter() - t0
+        lessons = sum(" en/" in line or " es/" in line for line in done.stdout.splitlines())
+        print(f"  {label}: {elapsed:6.1f} s for {lessons} notebooks (exit status {done.returncode})")
 
 
 def main() -> None:
@@ -134,6 +151,9 @@ def main() -> None:
     redraw_times()
     print()
     nbval_times()
+    print()
+    print("lesson build")
+    build_times()
 
 
 if __name__ == "__main__":

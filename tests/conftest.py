@@ -18,9 +18,16 @@ collect_ignore_glob = ["bench*.py"]
 
 @pytest.fixture(autouse=True)
 def _no_teacher_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's own BOLIVIA_LESSONS_* settings must not leak into the tests."""
+    """A developer's own BOLIVIA_LESSONS_* settings must not leak into the tests, nor their locale.
+
+    The commands speak the computer's language; tests that assert English messages run in an
+    English locale wherever the suite runs (tests of the Spanish messages set their own).
+    """
     monkeypatch.delenv(DATA_ENV, raising=False)
     monkeypatch.delenv(EXTRA_ENV, raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture

@@ -78,8 +78,8 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise TimeoutError(url)
 
 
-def server(cmd: list[str], cwd: Path, url: str) -> Iterator[subprocess.Popen]:
-    env = os.environ | {"JUPYTER_PLATFORM_DIRS": "1", "HOME": str(cwd), "MPLBACKEND": "Agg"}
+def server(cmd: list[str], cwd: Path, url: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    env = os.environ | {"JUPYTER_PLATFORM_DIRS": "1", "HOME": str(cwd), "MPLBACKEND": "Agg"} | (env or {})
     log = (cwd / "server.log").open("w")
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -244,3 +244,155 @@ def test_present_mode_serves_a_lesson_with_live_explorers(browser, tmp_path: Pat
         election.locator("svg text", has_text="logarithmic scale").wait_for(timeout=20_000)
         shot(page, election, "present_lesson_05")
         page.close()
+
+
+# -- hostile teacher files and the network (issue: hardening) ------------------------------------
+
+PAYLOADS = ["<img src=x onerror=alert(1)> T", "<script>alert(2)</script>", "$\\alert$ and $5 fee"]
+
+
+def hostile_extra(folder: Path) -> Path:
+    """A teacher's extra folder whose titles, summaries, place names and authors carry script and maths."""
+    import csv
+
+    from bolivia_lessons.paths import data_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def rows(name: str) -> tuple[list[str], list[dict[str, str]]]:
+        with (data_dir() / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            return list(reader.fieldnames or []), list(reader)
+
+    def write(name: str, head: list[str], new: list[dict[str, str]]) -> None:
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=head, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(new)
+
+    head, sources = rows("sources")
+    write("sources", head, [{**sources[0], "source_id": "hostile_src", "author": PAYLOADS[1], "title": PAYLOADS[0]}])
+    head, places = rows("places")
+    write("places", head, [{**places[0], "place_id": "hostile_place", "name": PAYLOADS[0]}])
+    head, events = rows("events")
+    template = next(e for e in events if e["lesson_id"] == "2")
+    new = []
+    for n, (lesson, payload) in enumerate([(number, p) for number in ("0", "2") for p in PAYLOADS]):
+        new.append(
+            {
+                **template,
+                "event_id": f"1952_hostile_{n}",
+                "start_date": "1952-04-10",
+                "end_date": "",
+                "date_precision": "day",
+                "title_en": payload,
+                "title_es": payload,
+                "summary_en": payload,
+                "summary_es": payload,
+                "place_id": "hostile_place",
+                "department": places[0]["department"],
+                "lesson_id": lesson,
+                "key_event": "true",
+            }
+        )
+    write("events", head, new)
+    head, _ = rows("event_sources")
+    write("event_sources", head, [{"event_id": e["event_id"], "source_id": "hostile_src"} for e in new])
+    from bolivia_lessons import check
+
+    assert check(extra=folder) == [], check(extra=folder)
+    return folder
+
+
+@pytest.mark.parametrize("lesson", ["00", "02"])
+def test_a_hostile_teacher_file_runs_no_script_in_present_mode(browser, tmp_path: Path, lesson: str) -> None:
+    extra = hostile_extra(tmp_path / "extra")
+    port = free_port()
+    cmd = [sys.executable, "-m", "bolivia_lessons.cli", "present", lesson, f"--port={port}", "--no-browser"]
+    for _ in server(cmd, tmp_path, f"http://127.0.0.1:{port}/", env={"BOLIVIA_LESSONS_EXTRA": str(extra)}):
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        dialogs: list[str] = []
+        page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
+        page.goto(f"http://127.0.0.1:{port}/")
+        # Voilà shows the page once every cell has run: the quiz is the last widget of a lesson
+        page.locator(".bl-quiz").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(1500)
+        body = page.locator("body").inner_text()
+        assert "error when executing" not in body.lower()
+        assert dialogs == []
+        page.close()
+
+
+def test_a_hostile_teacher_file_runs_no_script_in_jupyterlab(browser, tmp_path: Path) -> None:
+    extra = hostile_extra(tmp_path / "extra")
+    work = tmp_path / "work"
+    from bolivia_lessons.classroom import copy_lessons
+
+    copy_lessons(work, "teacher")
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={work}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    base = f"http://127.0.0.1:{port}"
+    # JupyterLab only puts the cells in view into the page; render them all, so that every output
+    # of the lesson (and any script hidden in the data) really reaches the browser
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}', encoding="utf-8")
+    env = {"BOLIVIA_LESSONS_EXTRA": str(extra), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings")}
+    for _ in server(cmd, work, f"{base}/api/status?token={TOKEN}", env=env):
+        for name in ("00_start_here.ipynb", "02_april_1952.ipynb"):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            dialogs: list[str] = []
+            page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
+            page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+            page.wait_for_timeout(1000)
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            # JupyterLab only renders the cells in view: wait for the quiz to exist, not to be visible
+            page.wait_for_selector(".bl-quiz", state="attached", timeout=120_000)
+            page.wait_for_timeout(1500)
+            assert "hostile" not in page.locator(".jp-OutputArea-output .jp-RenderedText").all_inner_texts().__str__()
+            assert dialogs == [], (name, dialogs)
+            page.close()
+
+
+def test_lesson_pages_fetch_nothing_from_outside_the_machine(browser, tmp_path: Path) -> None:
+    """The html export pages and a lesson presented with Voilà ask only 127.0.0.1 (or nothing) for anything."""
+    from bolivia_lessons.classroom import export_html, export_packets
+
+    pages = export_html(tmp_path / "pages").written + export_packets(tmp_path / "packets").written
+    outside: list[str] = []
+
+    def record(request) -> None:
+        url = request.url
+        if not url.startswith(("http://127.0.0.1", "file://", "data:", "about:", "blob:")):
+            outside.append(url)
+
+    for path in pages[:3] + pages[-2:]:
+        page = browser.new_page()
+        page.on("request", record)
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        page.close()
+    port = free_port()
+    cmd = [sys.executable, "-m", "bolivia_lessons.cli", "present", "05", f"--port={port}", "--no-browser"]
+    for _ in server(cmd, tmp_path, f"http://127.0.0.1:{port}/"):
+        page = browser.new_page()
+        page.on("request", record)
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.locator(".bl-explorer .widget-output svg").first.wait_for(timeout=90_000)
+        page.wait_for_load_state("networkidle")
+        page.close()
+    assert outside == []

@@ -119,7 +119,7 @@ def test_timeline_zooms_to_days() -> None:
     assert (lo, hi) == ("1952-04-08", "1952-04-12")
     texts = {t.get_text() for t in ax.texts}
     assert set(data.title_en) <= texts
-    assert ax.get_title() == "Events, 1952-04-08 to 1952-04-12"
+    assert ax.get_title() == "Events, 8 April 1952 to 12 April 1952"
 
 
 @pytest.mark.parametrize(("start", "end"), [("1952-04-08", "1952-04-12"), ("1969", "1971-12-31")])

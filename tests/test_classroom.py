@@ -66,6 +66,10 @@ def test_student_copy_leaves_out_teacher_cells_and_teacher_copy_keeps_them(tmp_p
         assert not any("teacher" in tags(c) for c in student["cells"])
         assert len(student["cells"]) == len(shipped["cells"]) - n_teacher
         assert [c["source"] for c in teacher["cells"]] == [c["source"] for c in shipped["cells"]]
+        # code out of the learner's way, one click from view; the teacher sees it
+        code = [c for c in student["cells"] if c["cell_type"] == "code"]
+        assert code and all(c["metadata"]["jupyter"]["source_hidden"] for c in code)
+        assert not any(c["metadata"].get("jupyter", {}).get("source_hidden") for c in teacher["cells"])
     # exporting again never overwrites
     assert main(["export", "--student", str(tmp_path / "s")]) == 0
 

@@ -46,17 +46,19 @@ def make_extra(folder: Path, *events: list[str], cite: bool = True) -> Path:
             [
                 SOURCES_HEADER,
                 [
-                    "school_archive_1952",
-                    "Colegio Ayacucho",
-                    "Oral history of 9 April 1952",
-                    "School archive",
-                    "2020",
-                    "primary",
-                    "local oral history",
-                    "false",
-                    "",
-                    "es",
-                    "Interviews recorded by students.",
+                    {
+                        "source_id": "school_archive_1952",
+                        "author": "Colegio Ayacucho",
+                        "title": "Oral history of 9 April 1952",
+                        "publication": "School archive",
+                        "year": "2020",
+                        "kind": "primary",
+                        "perspective": "local oral history",
+                        "partisan": "false",
+                        "language": "es",
+                        "note": "Interviews recorded by students.",
+                    }.get(column, "")
+                    for column in SOURCES_HEADER
                 ],
             ],
         )
@@ -91,17 +93,18 @@ def test_a_single_extra_file_named_after_its_table(tmp_path: Path) -> None:
         [
             SOURCES_HEADER,
             [
-                "class_notes",
-                "Ms Quispe",
-                "Notes",
-                "Class handout",
-                "2026",
-                "secondary",
-                "teacher",
-                "false",
-                "",
-                "en",
-                "",
+                {
+                    "source_id": "class_notes",
+                    "author": "Ms Quispe",
+                    "title": "Notes",
+                    "publication": "Class handout",
+                    "year": "2026",
+                    "kind": "secondary",
+                    "perspective": "teacher",
+                    "partisan": "false",
+                    "language": "en",
+                }.get(column, "")
+                for column in SOURCES_HEADER
             ],
         ],
     )

@@ -50,11 +50,16 @@ def test_lesson_has_every_part(path: Path) -> None:
     for part in ["Learning objectives", "Guiding question", "Estimated time", "Summary", "Sources and further reading"]:
         assert part.lower() in md.lower(), f"{path.name} lacks '{part}'"
     assert "Your turn" in md, "a source-reading activity"
-    assert "source_cards(" in code and ("claim_table(" in code or "source_comparison(" in code)
+    assert re.search(r"think(ing)?[- ]aloud", md, flags=re.I), "a think-aloud that models sourcing"
+    assert code.count("documents.document(") >= 2, "documents to read"
+    assert "charts.plot_" in code, "at least one chart"
     assert f"widgets.quiz(lesson_id={lesson})" in code
-    assert len(bl.load_quiz_questions().query(f"lesson_id == {lesson}")) >= 3
-    tagged = [c for c in nb["cells"] if "teacher" in c["metadata"].get("tags", [])]
-    assert tagged and all("".join(c["source"]).startswith("> **Teacher notes") for c in tagged)
+    questions = bl.load_quiz_questions().query(f"lesson_id == {lesson}")
+    assert len(questions) >= 3
+    assert (questions.skill == "applied").sum() * 2 >= len(questions), "at least half apply a skill"
+    tagged = ["".join(c["source"]) for c in nb["cells"] if "teacher" in c["metadata"].get("tags", [])]
+    assert tagged and all(re.match(r"(> )?\*\*Teacher notes", text) for text in tagged)
+    assert any("rubric" in text.lower() for text in tagged), "a rubric for the written answer"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -9,13 +9,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bolivia_lessons as bl
-from bolivia_lessons import DataError
-from bolivia_lessons.paths import DATA_ENV
+from bolivia_lessons import DataError, charts, lessons
+from bolivia_lessons.paths import DATA_ENV, EXTRA_ENV
 from bolivia_lessons.schema import read_package
 
 ORIGINAL = bl.data_dir()
@@ -165,3 +166,19 @@ def test_extra_events_that_pass_validation_always_load(rows: tuple[list[str], ..
         events = bl.load_events(extra=extra).set_index("event_id")
         for row in rows:
             assert events.loc[row[0], "title_en"] == row[EVENTS_HEADER.index("title_en")]
+        # ... and that the lessons' tables and charts take the rows: the timeline draws them and
+        # each row's lesson lists it
+        previous = os.environ.get(EXTRA_ENV)
+        os.environ[EXTRA_ENV] = str(extra)
+        try:
+            ax = charts.plot_timeline()
+            assert charts.describe_timeline()
+            plt.close(ax.figure)
+            for row in rows:
+                table = lessons.lesson_events(int(row[EVENTS_HEADER.index("lesson_id")]))
+                assert row[EVENTS_HEADER.index("title_en")] in set(table.iloc[:, 1])
+        finally:
+            if previous is None:
+                os.environ.pop(EXTRA_ENV, None)
+            else:
+                os.environ[EXTRA_ENV] = previous

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,7 +12,7 @@ import ipywidgets as w  # noqa: E402
 import pytest  # noqa: E402
 
 import bolivia_lessons as bl  # noqa: E402
-from bolivia_lessons import charts, widgets  # noqa: E402
+from bolivia_lessons import charts, text, widgets  # noqa: E402
 
 
 def html_of(box: w.VBox) -> str:
@@ -27,7 +29,9 @@ def controls_are_labelled_and_redraw_on_release(box: w.VBox) -> None:
         assert control.description, name
         if hasattr(control, "continuous_update"):
             assert control.continuous_update is False, name
-    assert box.output.layout.height is not None
+    # a floor against page jumps, no ceiling that would hide results below a fold
+    assert box.output.layout.min_height is not None and box.output.layout.height is None
+    assert box.output.layout.overflow is None
 
 
 @pytest.mark.parametrize(
@@ -55,7 +59,7 @@ def test_timeline_slider_extremes_and_filters() -> None:
     full = html_of(box)
     years.value = (1952, 1952)
     narrow = html_of(box)
-    assert narrow != full and "Events, 1952-01-01 to 1952-12-31" in narrow
+    assert narrow != full and "Events, 1 January 1952 to 31 December 1952" in narrow
     in_1952 = [v for _, v in event.options]
     assert in_1952 and all(v.startswith("1952_") for v in in_1952)
     years.value = (1932, 1932)
@@ -159,26 +163,43 @@ def test_errors_in_callbacks_are_shown(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_quiz_gives_immediate_feedback_for_every_answer(lang: str) -> None:
+    """A right answer shows the explanation; a wrong one shows its own note or a hint, never the explanation."""
     box = widgets.quiz(lang=lang)
     questions = bl.load_quiz_questions().set_index("question_id")
     options = bl.load_quiz_options()
     assert len(box.questions) == len(questions)
+
+    def has(text: object, page: str) -> bool:
+        return html.escape(str(text))[:30] in page
+
     for entry in box.questions:
         q = questions.loc[entry["question_id"]]
         control, feedback = entry["control"], entry["feedback"]
         assert feedback.value == ""
+        explanation = q[f"explanation_{lang}"]
         if q.kind == "choice":
             for o in options[options.question_id == entry["question_id"]].itertuples():
                 control.value = o.option_id
                 assert ("right" if o.correct else "wrong") in feedback.value
-                assert str(q[f"explanation_{lang}"])[:30].replace("'", "&#x27;") in feedback.value
+                assert has(explanation, feedback.value) == bool(o.correct), "the explanation only after a right answer"
+                note = getattr(o, f"feedback_{lang}")
+                if isinstance(note, str) and note:
+                    assert has(note, feedback.value)
         else:
             control.value = str(q.answer)
-            assert "right" in feedback.value
+            assert "right" in feedback.value and has(explanation, feedback.value)
             control.value = str(q.answer + 10 * (q.tolerance or 1) + 1)
-            assert "wrong" in feedback.value
-            control.value = "not a number"
-            assert "wrong" in feedback.value
+            assert "wrong" in feedback.value and not has(explanation, feedback.value)
+            control.value = "nineteen forty-two"
+            assert "wrong" in feedback.value and text.word("quiz.digits", lang) in feedback.value
+
+
+def test_a_near_miss_is_called_close() -> None:
+    numeric = bl.load_quiz_questions().query("kind == 'numeric'").iloc[0]
+    box = widgets.quiz(lesson_id=int(numeric.lesson_id), lang="en")
+    entry = next(e for e in box.questions if e["question_id"] == numeric.question_id)
+    entry["control"].value = str(float(numeric.answer) + max(float(numeric.tolerance or 0), 0) + 1)
+    assert "Close, but not exact" in entry["feedback"].value
 
 
 def test_quiz_for_one_lesson_and_decimal_comma() -> None:

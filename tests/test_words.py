@@ -148,7 +148,7 @@ def test_a_missing_key_is_named() -> None:
 
 
 def test_words_formats_and_citations() -> None:
-    assert text.word("chart.timeline.title", "es", start="1952", end="1956") == "Acontecimientos, de 1952 a 1956"
+    assert text.word("chart.timeline.title", "es", start="1952", end="1956") == "Acontecimientos: 1952 – 1956"
     assert text.long_date(__import__("datetime").date(1952, 4, 9), "es") == "9 de abril de 1952"
     assert text.number(786792.5, "es", 1) == "786.792,5"
     assert text.citation("A & B", "T", "P", 1984, "p. 3") == "A &amp; B, <i>T</i>, P (1984), p. 3"

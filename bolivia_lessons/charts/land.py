@@ -438,5 +438,5 @@ def describe_places_map(
     """
     lang = resolve_lang(lang)
     data = places_data(place_ids) if data is None else data
-    places = "; ".join(f"{r.name} ({r.department})" for r in data.itertuples())
+    places = "; ".join(r.name if pd.isna(r.department) else f"{r.name} ({r.department})" for r in data.itertuples())
     return word("alt.places", lang, count=len(data), places=places)

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from .. import loaders
-from ..text import resolve_lang, word
+from ..text import date_text, resolve_lang, word
 from ._common import DATA_TEXT, HOW_COLOURS, OUTCOME_COLOURS, decade_label, new_axes
 
 #: The cross-national coup data sets in ``sources`` whose classifications the coups chart counts,
@@ -114,7 +114,7 @@ def describe_heads_of_state(
         f"{word(f'enum.heads_of_state.how.{h}', lang)} {n}" for h, n in data.how.astype(str).value_counts().items()
     )
     terms = "; ".join(
-        f"{r.name} {r.start_date:%Y-%m-%d}–{'' if pd.isna(r.end_date) else f'{r.end_date:%Y-%m-%d}'} "
+        f"{r.name} {date_text(r.start_date, lang)} – {'' if pd.isna(r.end_date) else date_text(r.end_date, lang)} "
         f"({word(f'enum.heads_of_state.how.{r.how}', lang)})"
         for r in data.itertuples()
     )
@@ -308,9 +308,14 @@ def describe_coups_by_decade(
     """
     lang = resolve_lang(lang)
     data = coups_by_decade_data(dataset=dataset) if data is None else data
-    successful, failed = word("chart.coups.successful", lang), word("chart.coups.failed", lang)
     decades = "; ".join(
-        f"{decade_label(d, lang)}: {s} {successful}, {f} {failed}"
+        word(
+            "alt.coups.decade",
+            lang,
+            decade=decade_label(d, lang),
+            successful=s,
+            failed=f,
+        )
         for d, s, f in zip(data.decade, data.successful, data.failed)
     )
     return word(

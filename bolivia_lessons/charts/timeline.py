@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from .. import loaders
-from ..text import resolve_lang, word
+from ..text import date_text, resolve_lang, word
 from ._common import CATEGORY_COLOURS, DATA_TEXT, LEADER_LINE, Box, LabelPlacer, new_axes, text_width
 
 __all__ = ["describe_timeline", "plot_timeline", "timeline_data"]
@@ -119,7 +119,7 @@ def plot_timeline(
     Examples
     --------
     >>> plot_timeline(start="1952-04-08", end="1952-04-12", lang="es").get_title()
-    'Acontecimientos, de 1952-04-08 a 1952-04-12'
+    'Acontecimientos: 8 de abril de 1952 – 12 de abril de 1952'
 
     """
     lang = resolve_lang(lang)
@@ -216,8 +216,11 @@ def plot_timeline(
     ax.xaxis.set_major_formatter(
         mdates.DateFormatter("%Y" if span_days > 1500 else "%Y-%m" if span_days > 60 else "%Y-%m-%d")
     )
-    fmt = "%Y" if span_days > 1500 else "%Y-%m-%d"
-    ax.set_title(word("chart.timeline.title", lang, start=lo.strftime(fmt), end=hi.strftime(fmt)))
+    if span_days > 1500:
+        start, end = lo.strftime("%Y"), hi.strftime("%Y")
+    else:  # a short span: the days in words, as readers of the lesson's language write them
+        start, end = date_text(lo, lang), date_text(hi, lang)
+    ax.set_title(word("chart.timeline.title", lang, start=start, end=end), parse_math=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
