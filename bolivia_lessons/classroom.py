@@ -307,13 +307,18 @@ def export_html(folder: Path | str, audience: str = "student", lang: str = "en")
         # a page is for reading and printing: every part of every document card is shown open
         body = _SCRIPT.sub("", body).replace("<head>", f"<head>\n{GENERATOR}", 1).replace("<details ", "<details open ")
         body = _with_alt_texts(body, _chart_alts(nb))
-        try:
-            page.write_text(body, encoding="utf-8")
-        except OSError as exc:
-            report.refused.append(Phrase("cli.file_reason", name=page.name, reason=os_reason(exc)))
-            continue
-        report.written.append(page)
+        _write_page(page, body, report)
     return report
+
+
+def _write_page(page: Path, body: str, report: HtmlReport) -> None:
+    """Write one page, or say why it could not be written and go on with the others."""
+    try:
+        page.write_text(body, encoding="utf-8")
+    except OSError as exc:
+        report.refused.append(Phrase("cli.file_reason", name=page.name, reason=os_reason(exc)))
+        return
+    report.written.append(page)
 
 
 _SVG_IMG = re.compile(r'<img\b[^>]*src="data:image/svg\+xml[^"]*"[^>]*>')
@@ -429,12 +434,7 @@ def export_packets(folder: Path | str, lang: str = "en") -> HtmlReport:
             )
             + "</body></html>"
         )
-        try:
-            page.write_text(body, encoding="utf-8")
-        except OSError as exc:
-            report.refused.append(Phrase("cli.file_reason", name=page.name, reason=os_reason(exc)))
-            continue
-        report.written.append(page)
+        _write_page(page, body, report)
     return report
 
 

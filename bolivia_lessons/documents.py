@@ -163,7 +163,7 @@ def document(document_id: str, *, lang: str | None = None) -> DocumentCard:
         phrases=phrases,
         source=citation(
             localized(s, "author", lang),
-            s.title,
+            localized(s, "title", lang),
             localized(s, "publication", lang),
             s.year,
             localized(d, "locator", lang),

@@ -113,7 +113,7 @@ def source_cards(source_ids: Sequence[str], *, lang: str | None = None) -> pd.Da
     return pd.DataFrame(
         {
             author: [localized(r, "author", lang) for _, r in s.iterrows()],
-            title: s.title,
+            title: [localized(r, "title", lang) for _, r in s.iterrows()],
             publication: [localized(r, "publication", lang) for _, r in s.iterrows()],
             year: s.year.astype("string").fillna("?"),
             kind: [word(f"enum.sources.kind.{k}", lang) for k in s.kind],
@@ -186,7 +186,8 @@ def claim_table(claim_id: str, *, lang: str | None = None) -> pd.DataFrame:
         {
             # the short form of a citation: a table cell, where the publication would crowd the rest out
             source: [
-                citation(localized(r, "author", lang), r.title, year=r.year, markup=False) for _, r in v.iterrows()
+                citation(localized(r, "author", lang), localized(r, "title", lang), year=r.year, markup=False)
+                for _, r in v.iterrows()
             ],
             perspective: [localized(r, "perspective", lang) for _, r in v.iterrows()],
             says: [localized(r, "value", lang) for _, r in v.iterrows()],

@@ -278,7 +278,7 @@ def _cite(source: object, lang: str, locator: object = None) -> str:
     """A source's citation in ``lang`` (HTML, escaped)."""
     author, publication = localized(source, "author", lang), localized(source, "publication", lang)
     year = source.get("year") if hasattr(source, "get") else getattr(source, "year", None)
-    return citation(author, getattr(source, "title", None), publication, year, locator)
+    return citation(author, localized(source, "title", lang), publication, year, locator)
 
 
 def _cell(value: object) -> str:

@@ -61,6 +61,23 @@ def write_notebook(path: Path, cells: list[str]) -> None:
     path.write_text(json.dumps(nb), encoding="utf-8")
 
 
+def lab_command(port: int, root: Path) -> list[str]:
+    """JupyterLab on 127.0.0.1 with the test token, offline (no news, no update check)."""
+    return [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -107,19 +124,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("lab")
     write_notebook(work / "explorers.ipynb", CELLS)
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--allow-root",
-        f"--port={port}",
-        "--ip=127.0.0.1",
-        f"--IdentityProvider.token={TOKEN}",
-        f"--ServerApp.root_dir={work}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
+    cmd = lab_command(port, work)
     base = f"http://127.0.0.1:{port}"
     for _ in server(cmd, work, f"{base}/api/status?token={TOKEN}"):
         yield base
@@ -330,19 +335,7 @@ def test_a_hostile_teacher_file_runs_no_script_in_jupyterlab(browser, tmp_path: 
 
     copy_lessons(work, "teacher")
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--allow-root",
-        f"--port={port}",
-        "--ip=127.0.0.1",
-        f"--IdentityProvider.token={TOKEN}",
-        f"--ServerApp.root_dir={work}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
+    cmd = lab_command(port, work)
     base = f"http://127.0.0.1:{port}"
     # JupyterLab only puts the cells in view into the page; render them all, so that every output
     # of the lesson (and any script hidden in the data) really reaches the browser

@@ -132,7 +132,7 @@ def plot_land_reform(
         )
         ax.legend(frameon=False, loc="lower right")
     ax.set_xlim(0, 100)
-    ax.set_xlabel(word("chart.land.axis", lang))
+    ax.set_xlabel(word("chart.land.axis", lang) + _single_source_note(data, lang))
     ax.set_title(word("chart.land.title", lang, years=int(data.years_after.iloc[0])))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -157,7 +157,19 @@ def describe_land_reform(data: pd.DataFrame | None = None, *, lang: str | None =
         national=number(float(data.national_pct.iloc[0]), lang, 1),
     )
     missing = sorted(set(departments()) - set(data.area))
-    return text + (" " + word("alt.land.missing", lang, departments=", ".join(missing)) if missing else "")
+    text += " " + word("alt.land.missing", lang, departments=", ".join(missing)) if missing else ""
+    note = _single_source_note(data, lang, "")
+    return text + (f" {note}." if note else "")
+
+
+def _single_source_note(data: pd.DataFrame, lang: str, before: str = "\n") -> str:
+    """Where every figure rests on one source, say so (and which) wherever the figures are shown."""
+    cited = set(data.source_id.dropna().astype(str))
+    if len(cited) != 1:
+        return ""
+    source = loaders.load_sources().set_index("source_id").loc[cited.pop()]
+    year = "" if pd.isna(source.year) else f" ({source.year})"
+    return before + word("chart.land.single_source", lang, source=f"{source.author}{year}")
 
 
 class _Department:
@@ -303,7 +315,9 @@ def plot_land_reform_map(
     _frame_map(ax)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 100))
     ax.figure.colorbar(sm, ax=ax, shrink=0.6, label=word("chart.land.axis", lang))
-    ax.set_title(word("chart.land.map_title", lang, years=int(data.years_after.iloc[0])))
+    ax.set_title(
+        word("chart.land.map_title", lang, years=int(data.years_after.iloc[0])) + _single_source_note(data, lang, "\n")
+    )
     ax.legend(
         handles=[Patch(facecolor="#dddddd", hatch="//", edgecolor="white", label=word("chart.land.no_figure", lang))],
         loc="lower left",
