@@ -309,7 +309,7 @@ class TimelineExplorer(Explorer):
     def __init__(self, lang: str | None = None, *, years: tuple[int, int] = (1932, 2024), period: str = "") -> None:
         lang = resolve_lang(lang)
         cats = list(charts.CATEGORY_COLOURS)
-        periods = loaders.load_periods()
+        periods = loaders.load_periods().sort_values(["start_year", "end_year"])  # in date order
         self._sources = loaders.load_sources().set_index("source_id")
         self._links = loaders.load_event_sources()
         controls = {
@@ -326,7 +326,7 @@ class TimelineExplorer(Explorer):
             "categories": w.SelectMultiple(
                 options=[(word(f"enum.events.category.{c}", lang), c) for c in cats],
                 value=tuple(cats),
-                rows=5,
+                rows=len(cats),  # every category in view: none hidden below a scroll bar
                 description=word("control.categories", lang),
                 style=STYLE,
             ),

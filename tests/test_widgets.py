@@ -309,3 +309,12 @@ def test_a_slider_move_draws_once_even_when_the_event_list_changes() -> None:
     assert len(renders) == 1
     assert event.value is None and "bl-event" not in html_of(box)
     assert all(not v.startswith("1952_") for _, v in event.options)
+
+
+def test_timeline_lists_periods_in_date_order_and_shows_every_category() -> None:
+    box = widgets.timeline_explorer(lang="en")
+    periods = bl.load_periods().set_index("period_id")
+    chosen = [value for _, value in box.controls["period"].options if value]
+    assert list(periods.loc[chosen, "start_year"]) == sorted(periods.loc[chosen, "start_year"])
+    categories = box.controls["categories"]
+    assert categories.rows == len(categories.options) == len(charts.CATEGORY_COLOURS)
