@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -286,17 +287,9 @@ def export_html(folder: Path | str, audience: str = "student", lang: str = "en")
     import nbformat
     from nbconvert import HTMLExporter
 
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise NotADirectoryError(Phrase("cli.html.not_a_folder", folder=folder))
-    folder.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     report = HtmlReport()
-    for source in lesson_paths(lang):
-        page = folder / f"{source.stem}.html"
-        if page.exists() and not _generated(page):
-            report.refused.append(Phrase("cli.html.not_ours", name=page.name))
-            continue
+    for source, page in _pages(folder, lang, ".html", "cli.html.not_a_folder", report):
         nb = for_audience(read_notebook(source), audience)
         for cell in nb["cells"]:
             if cell["cell_type"] == "code" and "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
@@ -309,6 +302,29 @@ def export_html(folder: Path | str, audience: str = "student", lang: str = "en")
         body = _with_alt_texts(body, _chart_alts(nb))
         _write_page(page, body, report)
     return report
+
+
+def _pages(
+    folder: Path | str, lang: str, suffix: str, not_a_folder: str, report: HtmlReport
+) -> Iterator[tuple[Path, Path]]:
+    """Each lesson and the page it goes to, skipping (and reporting) pages someone else wrote.
+
+    Raises
+    ------
+    NotADirectoryError
+        If ``folder`` is a file.
+
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(Phrase(not_a_folder, folder=folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in lesson_paths(lang):
+        page = folder / f"{source.stem}{suffix}"
+        if page.exists() and not _generated(page):
+            report.refused.append(Phrase("cli.html.not_ours", name=page.name))
+            continue
+        yield source, page
 
 
 def _write_page(page: Path, body: str, report: HtmlReport) -> None:
@@ -390,16 +406,8 @@ def export_packets(folder: Path | str, lang: str = "en") -> HtmlReport:
     """
     import html as html_lib
 
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise NotADirectoryError(Phrase("cli.html.packets_not_a_folder", folder=folder))
-    folder.mkdir(parents=True, exist_ok=True)
     report = HtmlReport()
-    for source in lesson_paths(lang):
-        page = folder / f"{source.stem}_packet.html"
-        if page.exists() and not _generated(page):
-            report.refused.append(Phrase("cli.html.not_ours", name=page.name))
-            continue
+    for source, page in _pages(folder, lang, "_packet.html", "cli.html.packets_not_a_folder", report):
         nb = read_notebook(source)
         cards = [
             "".join(out["data"]["text/html"])

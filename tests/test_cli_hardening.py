@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bolivia_lessons import classroom
+from bolivia_lessons import classroom, cli
 from bolivia_lessons.cli import main
 
 LESSONS = classroom.lesson_paths()
@@ -39,8 +40,12 @@ class _FakeServer:
 
 @pytest.fixture
 def no_servers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(subprocess, "call", lambda *a, **k: 0)
-    monkeypatch.setattr(subprocess, "Popen", _FakeServer)
+    # only the command module's view of subprocess: libraries imported meanwhile (nbconvert brings
+    # jupyter_client, which keeps its own reference to Popen) must keep the real one
+    fake = types.SimpleNamespace(
+        call=lambda *a, **k: 0, Popen=_FakeServer, TimeoutExpired=subprocess.TimeoutExpired
+    )
+    monkeypatch.setattr(cli, "subprocess", fake)
 
 
 @pytest.fixture
@@ -126,7 +131,7 @@ def test_lab_takes_its_port_and_passes_jupyterlab_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(subprocess, "call", lambda cmd: calls.append(cmd) or 0)
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd: calls.append(cmd) or 0)
     status, _ = run(["lab", str(tmp_path / "class"), "--port", "8899", "--ServerApp.open_browser=False"], capsys)
     assert status == 0
     assert "--ServerApp.port=8899" in calls[0] and "--ServerApp.open_browser=False" in calls[0]
