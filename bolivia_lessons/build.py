@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import Phrase
 from .notebook import escape_markdown as _md
 from .paths import DATA_ENV, EXTRA_ENV, notebooks_dir
-from .text import LANGS, check_lang, word
+from .text import LANGS, check_lang, date_text, localized, word
 
 __all__ = [
     "BuildError",
@@ -82,7 +83,7 @@ class BuildResult:
     text: str = ""
     status: str = ""  # "unchanged", "updated", "new" or "stale"
     seconds: float = 0.0
-    difference: str = ""
+    difference: str = ""  # a Phrase: which cell differs first, sayable in any language
     error: str = ""
     cells: list[str] = field(default_factory=list)
 
@@ -385,26 +386,26 @@ def _build_one(source: Path) -> tuple[str, float, str]:
         return "", time.perf_counter() - start, str(exc)
 
 
-def _first_difference(old: str, new: str) -> str:
+def _first_difference(old: str, new: str) -> Phrase:
     """Which cell of a stale notebook differs first, in words a maintainer can act on."""
     import nbformat
 
     try:
         a, b = nbformat.reads(old, as_version=4), nbformat.reads(new, as_version=4)
     except Exception:  # the committed file is not even a notebook
-        return "the committed file is not a readable notebook"
+        return Phrase("cli.build.diff.unreadable")
     if a.metadata != b.metadata:
-        return "notebook metadata"
+        return Phrase("cli.build.diff.metadata")
     for i, (x, y) in enumerate(zip(a.cells, b.cells), start=1):
         if x.get("source") != y.get("source") or x.cell_type != y.cell_type:
-            return f"cell {i} text"
+            return Phrase("cli.build.diff.cell_text", n1=i)
         if x.get("outputs") != y.get("outputs"):
-            return f"cell {i} outputs"
+            return Phrase("cli.build.diff.cell_outputs", n1=i)
         if x != y:
-            return f"cell {i} id, tags or metadata"
+            return Phrase("cli.build.diff.cell_metadata", n1=i)
     if len(a.cells) != len(b.cells):
-        return f"{len(a.cells)} cells committed, {len(b.cells)} built"
-    return "formatting"
+        return Phrase("cli.build.diff.cells", n1=len(a.cells), n2=len(b.cells))
+    return Phrase("cli.build.diff.formatting")
 
 
 def build(
@@ -414,7 +415,7 @@ def build(
     root: Path | None = None,
     check: bool = False,
     jobs: int | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int, BuildResult], None] | None = None,
 ) -> list[BuildResult]:
     """Build (or, with ``check``, compare) the notebooks of the given lessons in the given languages.
 
@@ -431,7 +432,7 @@ def build(
     jobs : int, optional
         Lessons run in parallel, one kernel each (default: the number of CPUs, at most 4).
     progress : callable, optional
-        Called with one line per lesson as it finishes.
+        Called as each lesson finishes, with how many are done, how many in all, and its result.
 
     Returns
     -------
@@ -452,7 +453,7 @@ def build(
             raise BuildError("no source for lesson " + ", ".join(f"{n:02d}" for n in missing) + f" in {root / 'src'}")
     results = {s: BuildResult(s.parent.name, int(s.name[:2]), s, notebook_path(s, root)) for s in sources}
     jobs = jobs or min(os.cpu_count() or 1, 4)
-    say = progress or (lambda line: None)
+    say = progress or (lambda done, total, result: None)
     total, done = len(sources), 0
 
     def finish(source: Path, text: str, seconds: float, error: str) -> None:
@@ -468,12 +469,12 @@ def build(
                 r.status = "unchanged"
             elif check:
                 r.status = "stale"
-                r.difference = "no notebook committed" if old is None else _first_difference(old, text)
+                r.difference = Phrase("cli.build.diff.missing") if old is None else _first_difference(old, text)
             else:
                 r.status = "new" if old is None else "updated"
                 r.target.parent.mkdir(parents=True, exist_ok=True)
                 r.target.write_text(text, encoding="utf-8")
-        say(f"[{done:>2}/{total}] {r.name}: {r.status} ({seconds:.1f} s)")
+        say(done, total, r)
 
     if jobs <= 1 or len(sources) <= 1:
         for s in sources:
@@ -489,13 +490,22 @@ def build(
 # -- teacher's guide ------------------------------------------------------------------------------
 
 
-def teachers_guide(lang: str = "en") -> str:
+def _shown_documents(notebook: Path) -> set[str]:
+    """The documents a built lesson really shows (its document cards), or none if it is not built yet."""
+    if not notebook.is_file():
+        return set()
+    return set(re.findall(r'data-document=\\?"([a-z0-9_]+)', notebook.read_text(encoding="utf-8")))
+
+
+def teachers_guide(lang: str = "en", root: Path | None = None) -> str:
     """The teacher's guide (Markdown), written from the lesson tables, the documents and the self-checks.
 
     Parameters
     ----------
     lang : {"en", "es"}
         The edition.
+    root : pathlib.Path, optional
+        The ``notebooks/`` folder whose built lessons say which documents each one shows.
 
     Returns
     -------
@@ -532,10 +542,14 @@ def teachers_guide(lang: str = "en") -> str:
         mine = objectives[objectives.lesson_id == r.lesson_id].sort_values("objective_no")
         out += [word("guide.objectives", lang), ""]
         out += [f"{i}. {_md(text)}" for i, text in enumerate(mine[f"objective_{lang}"], 1)] + [""]
-        docs = documents[documents.lesson_id == r.lesson_id]
+        shown = _shown_documents(guide_path(lang, root).parent / f"{r.lesson_id:02d}_{r.slug}.ipynb")
+        docs = documents[documents.document_id.isin(shown) if shown else documents.lesson_id == r.lesson_id]
         if len(docs):
             out += [word("guide.documents", lang), ""]
-            out += [f"- {_md(getattr(d, f'title_{lang}'))} ({_md(d.author)}, {d.date})" for d in docs.itertuples()]
+            out += [
+                f"- {_md(d[f'title_{lang}'])} ({_md(localized(d, 'author', lang))}, {date_text(d.date, lang)})"
+                for _, d in docs.iterrows()
+            ]
             out += [""]
         out += [word("guide.questions", lang), ""]
         for q in quiz[quiz.lesson_id == r.lesson_id].itertuples():

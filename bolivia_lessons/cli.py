@@ -206,32 +206,9 @@ def _is_generated_guide(path: Path) -> bool:
 
 #: How the build reports each lesson ("[ 3/11] en/03_dual_power: stale (4.1 s)"), and what
 #: differs in a stale notebook: the words are the build's; these say them in the user's language.
-_PROGRESS = re.compile(r"^(\[\s*\d+/\d+\] \S+: )(unchanged|updated|new|stale|failed)( \([0-9.]+ s\))$")
-_DIFFERENCES = (
-    (re.compile(r"cell (\d+) text"), "cli.build.diff.cell_text"),
-    (re.compile(r"cell (\d+) outputs"), "cli.build.diff.cell_outputs"),
-    (re.compile(r"cell (\d+) id, tags or metadata"), "cli.build.diff.cell_metadata"),
-    (re.compile(r"(\d+) cells committed, (\d+) built"), "cli.build.diff.cells"),
-    (re.compile(r"notebook metadata"), "cli.build.diff.metadata"),
-    (re.compile(r"no notebook committed"), "cli.build.diff.missing"),
-    (re.compile(r"the committed file is not a readable notebook"), "cli.build.diff.unreadable"),
-    (re.compile(r"formatting"), "cli.build.diff.formatting"),
-)
-
-
-def _progress(lang: str, line: str) -> None:
-    m = _PROGRESS.match(line)
-    if m:
-        line = m[1] + word(f"cli.build.status.{m[2]}", lang) + m[3]
-    print(line, flush=True)
-
-
-def _difference(text: str, lang: str) -> str:
-    for pattern, key in _DIFFERENCES:
-        m = pattern.fullmatch(text)
-        if m:
-            return word(key, lang, **{f"n{i}": n for i, n in enumerate(m.groups(), start=1)})
-    return text
+def _progress(lang: str, done: int, total: int, result: Any) -> None:
+    status = word(f"cli.build.status.{result.status}", lang)
+    print(f"[{done:>2}/{total}] {result.name}: {status} ({result.seconds:.1f} s)", flush=True)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -260,7 +237,7 @@ def _build(args: argparse.Namespace) -> int:
     stale = [r for r in results if r.status == "stale"]
     failed = [r for r in results if r.status == "failed"]
     for edition in langs:
-        path, text = guide_path(edition, root), teachers_guide(edition)
+        path, text = guide_path(edition, root), teachers_guide(edition, root)
         current = path.read_text(encoding="utf-8") if path.is_file() else None
         if current == text:
             continue
@@ -280,7 +257,7 @@ def _build(args: argparse.Namespace) -> int:
         named = [r for r in stale if r is not None]
         print("\n" + word("cli.build.stale", lang, count=len(stale)))
         for r in named:
-            what = _difference(r.difference, lang)
+            what = say(r.difference, lang)
             print(
                 "  " + word("cli.build.differs", lang, target=r.target, name=r.name, source=r.source, difference=what)
             )

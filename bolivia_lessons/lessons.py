@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import loaders
-from .text import citation, date_text, localized, number, resolve_lang, word
+from .text import citation, date_text, localized, number, resolve_lang, said, word
 
 __all__ = [
     "claim_table",
@@ -190,7 +190,7 @@ def claim_table(claim_id: str, *, lang: str | None = None) -> pd.DataFrame:
                 for _, r in v.iterrows()
             ],
             perspective: [localized(r, "perspective", lang) for _, r in v.iterrows()],
-            says: [localized(r, "value", lang) for _, r in v.iterrows()],
+            says: [said(r, "value", lang) for _, r in v.iterrows()],
             accepted: [yes if a else no for a in v.accepted],
             note: v[f"note_{lang}"].fillna("").to_numpy(),
         }

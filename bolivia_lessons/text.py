@@ -26,6 +26,7 @@ import datetime as dt
 import difflib
 import html
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -40,6 +41,7 @@ __all__ = [
     "check_lang",
     "citation",
     "date_text",
+    "said",
     "get_lang",
     "localized",
     "long_date",
@@ -240,6 +242,27 @@ def date_text(value: object, lang: str | None = None) -> str:
     if len(text) == 7:
         return word("date.month_year", lang, month=word(f"date.month.{int(text[5:7])}", lang), year=text[:4])
     return text
+
+
+_ISO_DAY_OR_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
+
+
+def said(row: object, field: str, lang: str | None = None) -> object:
+    """What a source says (a claim version's value) as a reader of ``lang`` reads it.
+
+    The Spanish twin of the field where there is one (see :func:`localized`); a bare ISO date, which
+    the data keeps as the source gives it, is written in words.
+
+    Examples
+    --------
+    >>> said({"value": "1952-04-11"}, "value", "es"), said({"value": "about 600"}, "value", "en")
+    ('11 de abril de 1952', 'about 600')
+
+    """
+    value = localized(row, field, lang)
+    if isinstance(value, str) and _ISO_DAY_OR_MONTH.fullmatch(value.strip()):
+        return date_text(value.strip(), lang)
+    return value
 
 
 def _given(value: object) -> bool:

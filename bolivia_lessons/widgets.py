@@ -40,7 +40,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from . import charts, loaders
-from .text import citation, localized, long_date, number, resolve_lang, word
+from .text import citation, date_text, localized, long_date, number, resolve_lang, said, word
 
 __all__ = [
     "CoupExplorer",
@@ -352,7 +352,7 @@ class TimelineExplorer(Explorer):
         )
         event = c["event"]
         titles = data[f"title_{lang}"]
-        options = [(f"{d} — {t}", e) for d, t, e in zip(data.start_date, titles, data.event_id)]
+        options = [(f"{date_text(d, lang)} — {t}", e) for d, t, e in zip(data.start_date, titles, data.event_id)]
         if [o[1] for o in event.options] != [o[1] for o in options]:
             chosen = event.value
             event.options = options
@@ -387,7 +387,7 @@ class TimelineExplorer(Explorer):
                 f"{html.escape(kind)}; {html.escape(str(localized(s, 'perspective', lang)))}</li>"
             )
         return (
-            f'<div class="bl-event"><h4>{html.escape(str(e[f"title_{lang}"]))} ({e.start_date})</h4>'
+            f'<div class="bl-event"><h4>{html.escape(str(e[f"title_{lang}"]))} ({date_text(e.start_date, lang)})</h4>'
             f"<p>{html.escape(str(e[f'summary_{lang}']))}</p>"
             f"<p><b>{word('explorer.sources', lang)}</b></p><ul>{''.join(items)}</ul></div>"
         )
@@ -676,7 +676,7 @@ class SourceComparison(Explorer):
                 [
                     _cite(r, lang),
                     html.escape(str(localized(r, "perspective", lang))),
-                    f"<b>{html.escape(str(localized(r, 'value', lang)))}</b>",
+                    f"<b>{html.escape(str(said(r, 'value', lang)))}</b>",
                     "✔" if r.accepted else "—",
                     _cell(getattr(r, f"note_{lang}")),
                 ]

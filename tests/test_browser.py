@@ -346,10 +346,11 @@ def test_a_hostile_teacher_file_runs_no_script_in_jupyterlab(browser, tmp_path: 
     for _ in server(cmd, work, f"{base}/api/status?token={TOKEN}", env=env):
         for name in ("00_start_here.ipynb", "02_april_1952.ipynb"):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)  # two lessons of a loaded CI machine: be patient, not flaky
             dialogs: list[str] = []
             page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
             page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
             page.wait_for_timeout(1000)
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()

@@ -247,7 +247,7 @@ def describe_timeline(
     counts = data.category.astype(str).value_counts()
     kinds = ", ".join(f"{word(f'enum.events.category.{c}', lang)} {n}" for c, n in counts.items())
     first = data.head(limit)
-    listed = "; ".join(f"{d}: {t}" for d, t in zip(first.start_date, first[f"title_{lang}"]))
+    listed = "; ".join(f"{date_text(d, lang)}: {t}" for d, t in zip(first.start_date, first[f"title_{lang}"]))
     more = len(data) - min(limit, len(data))
     return (
         word("alt.timeline", lang, count=len(data), kinds=kinds)
