@@ -139,7 +139,11 @@ def shot(page, explorer, name: str) -> None:
     # JupyterLab asks once whether to show its news; answer no so the toast does not cover the explorer
     no = page.locator(".jp-toast-button", has_text="No")
     if no.count():
-        no.first.evaluate("button => button.click()")  # the toast is still sliding in
+        try:
+            no.first.evaluate("button => button.click()", timeout=2_000)  # the toast is still sliding in
+        except playwright_api.TimeoutError:
+            pass  # it went away by itself between the count and the click
+
     explorer.scroll_into_view_if_needed()
     explorer.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
