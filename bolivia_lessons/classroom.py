@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import html
 import json
 import re
 from collections.abc import Iterator
@@ -299,7 +298,6 @@ def export_html(folder: Path | str, audience: str = "student", lang: str = "en")
         body, _ = exporter.from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))
         # a page is for reading and printing: every part of every document card is shown open
         body = _SCRIPT.sub("", body).replace("<head>", f"<head>\n{GENERATOR}", 1).replace("<details ", "<details open ")
-        body = _with_alt_texts(body, _chart_alts(nb))
         _write_page(page, body, report)
     return report
 
@@ -335,36 +333,6 @@ def _write_page(page: Path, body: str, report: HtmlReport) -> None:
         report.refused.append(Phrase("cli.file_reason", name=page.name, reason=os_reason(exc)))
         return
     report.written.append(page)
-
-
-_SVG_IMG = re.compile(r'<img\b[^>]*src="data:image/svg\+xml[^"]*"[^>]*>')
-
-
-def _chart_alts(nb: dict[str, Any]) -> list[str]:
-    """The text alternative of every chart, in page order: ``show()`` puts it right after the chart."""
-    alts = []
-    for cell in nb["cells"]:
-        outputs = cell.get("outputs", []) if cell.get("cell_type") == "code" else []
-        for i, out in enumerate(outputs):
-            if "image/svg+xml" not in out.get("data", {}):
-                continue
-            after = outputs[i + 1].get("data", {}) if i + 1 < len(outputs) else {}
-            text = "".join(after.get("text/markdown", ""))
-            text = re.sub(r"\\(.)", r"\1", text.strip().strip("*"))
-            alts.append(html.unescape(text))
-    return alts
-
-
-def _with_alt_texts(body: str, alts: list[str]) -> str:
-    """Give each chart image of a page its text alternative (nbconvert leaves a placeholder)."""
-    found = iter(alts)
-
-    def give(match: re.Match[str]) -> str:
-        alt = next(found, "")
-        tag = re.sub(r'\salt="[^"]*"', "", match.group(0))
-        return tag[:4] + f' alt="{html.escape(alt, quote=True)}"' + tag[4:] if alt else match.group(0)
-
-    return _SVG_IMG.sub(give, body)
 
 
 _PACKET_CSS = """

@@ -100,6 +100,10 @@ def _tables(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Seconds a kernel with no open tab may sit idle before ``bolivia-lessons lab`` stops it.
+KERNEL_IDLE = 600
+
+
 def _lab(args: argparse.Namespace) -> int:
     from .classroom import copy_lessons, lesson_paths, lesson_title
 
@@ -119,6 +123,12 @@ def _lab(args: argparse.Namespace) -> int:
         # classroom machines are often offline: do not fetch JupyterLab's news or look for updates
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # a lesson whose tab was closed leaves its kernel running (JupyterLab keeps it for a tab
+        # opened again): stop kernels with no tab open after KERNEL_IDLE seconds without work;
+        # an open lesson's kernel is never stopped (cull_connected stays False)
+        f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
     ]
     if args.port is not None:
         cmd.append(f"--ServerApp.port={args.port}")
@@ -126,6 +136,9 @@ def _lab(args: argparse.Namespace) -> int:
         cmd.append("--no-browser")
     if report.present:
         cmd.append(str(args.folder.resolve() / report.present[0]))
+    # a setting given on the command line replaces ours (JupyterLab refuses a setting given twice)
+    given = {a.split("=", 1)[0] for a in args.jupyter_args}
+    cmd = [c for c in cmd if c.split("=", 1)[0] not in given]
     return subprocess.call(cmd + args.jupyter_args)
 
 

@@ -26,20 +26,20 @@ True
 from __future__ import annotations
 
 import html
-import io
 import re
 import traceback
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 import ipywidgets as w
-import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
+import traitlets
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from . import charts, loaders
+from .charts._common import text_width
+from .notebook import figure_html
 from .text import citation, date_text, localized, long_date, number, resolve_lang, said, word
 
 __all__ = [
@@ -61,37 +61,6 @@ __all__ = [
 
 LAYOUT_FULL = w.Layout(width="100%")
 STYLE = {"description_width": "initial"}
-
-
-def figure_html(fig: Figure, alt: str) -> str:
-    """The figure as inline SVG with its text alternative as caption and accessible name.
-
-    Text stays text in the SVG (not paths), so a screen reader, a search or a test can read it.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure; closed afterwards.
-    alt : str
-        Its text alternative.
-
-    Returns
-    -------
-    str
-        A ``<figure>`` element.
-
-    """
-    buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "bolivia_lessons"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]
-    label = html.escape(alt, quote=True)
-    return (
-        f'<figure role="img" aria-label="{label}" style="margin:0">{svg}'
-        f'<figcaption class="bl-alt" style="font-size:0.85em;color:#333">{html.escape(alt)}</figcaption></figure>'
-    )
 
 
 class Explorer(w.VBox):
@@ -219,6 +188,63 @@ def _toggle(label: str, options: list[tuple[str, str]], value: str) -> w.ToggleB
     return w.ToggleButtons(options=options, value=value, description=label, style=STYLE)
 
 
+class CheckList(w.VBox):
+    """A labelled group of check boxes whose ``value`` is the tuple of ticked options.
+
+    A learner ticks and unticks one option at a time with a plain click or the space bar; a
+    multiple-selection list would clear every other option on a plain click.
+
+    Parameters
+    ----------
+    label : str
+        The group's label, shown above the boxes.
+    options : list of (str, str)
+        Each option's label and value, in the order shown.
+    value : tuple of str
+        The options ticked at first.
+
+    Attributes
+    ----------
+    value : tuple of str
+        The ticked options, in the order of ``options``; setting it ticks those boxes.
+    description : str
+        The group's label.
+
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, label: str, options: list[tuple[str, str]], value: tuple[str, ...]) -> None:
+        self.options, self.description = list(options), label
+        self._boxes = {
+            v: w.Checkbox(value=v in value, description=text, indent=False, layout=w.Layout(width="auto"))
+            for text, v in self.options
+        }
+        heading = w.HTML(f"<span class='bl-group-label'>{html.escape(label)}</span>")
+        grid = w.HBox(list(self._boxes.values()), layout=w.Layout(flex_flow="row wrap", grid_gap="0 1.5em"))
+        self._syncing = False
+        super().__init__([heading, grid])
+        self.add_class("bl-checklist")
+        self.value = tuple(v for _, v in self.options if v in value)
+        for box in self._boxes.values():
+            box.observe(self._ticked, names="value")
+
+    def _ticked(self, _: object) -> None:
+        if not self._syncing:
+            self.value = tuple(v for v, box in self._boxes.items() if box.value)
+
+    @traitlets.observe("value")
+    def _show(self, change: dict) -> None:
+        # a value set from Python ticks the boxes, without each box's change setting a value of
+        # its own on the way (one redraw of the explorer, not one per box)
+        self._syncing = True
+        try:
+            for v, box in self._boxes.items():
+                box.value = v in change["new"]
+        finally:
+            self._syncing = False
+
+
 def _figure(size: tuple[float, float], margins: tuple[float, float, float, float]) -> tuple[Figure, Axes]:
     """A figure with fixed margins (left, right, top, bottom, in inches).
 
@@ -310,6 +336,7 @@ class TimelineExplorer(Explorer):
         lang = resolve_lang(lang)
         cats = list(charts.CATEGORY_COLOURS)
         periods = loaders.load_periods().sort_values(["start_year", "end_year"])  # in date order
+        self._periods = periods.set_index("period_id")
         self._sources = loaders.load_sources().set_index("source_id")
         self._links = loaders.load_event_sources()
         controls = {
@@ -323,12 +350,10 @@ class TimelineExplorer(Explorer):
                 style=STYLE,
                 layout=LAYOUT_FULL,
             ),
-            "categories": w.SelectMultiple(
-                options=[(word(f"enum.events.category.{c}", lang), c) for c in cats],
-                value=tuple(cats),
-                rows=len(cats),  # every category in view: none hidden below a scroll bar
-                description=word("control.categories", lang),
-                style=STYLE,
+            "categories": CheckList(
+                word("control.categories", lang),
+                [(word(f"enum.events.category.{c}", lang), c) for c in cats],
+                tuple(cats),
             ),
             "period": _dropdown(
                 word("control.period", lang),
@@ -340,12 +365,18 @@ class TimelineExplorer(Explorer):
                 options=[], rows=6, description=word("control.events", lang), style=STYLE, layout=LAYOUT_FULL
             ),
         }
+        # room on the left for the longest category name (10-point tick labels), in this language
+        self._left = 0.3 + text_width(max(len(word(f"enum.events.category.{c}", lang)) for c in cats), 10) / 72
         super().__init__(controls, lang=lang)
 
     def render(self) -> list[str]:
         """The timeline of the matching events, and the chosen event's card."""
         lang, c = self.lang, self.controls
         y0, y1 = c["years"].value
+        if c["period"].value:  # a chosen period fills the axis: its own years, within the slider's
+            period = self._periods.loc[c["period"].value]
+            y0, y1 = max(y0, int(period.start_year)), min(y1, int(period.end_year))
+            y1 = max(y0, y1)
         start, end = str(y0), f"{y1}-12-31"
         data = charts.timeline_data(
             start, end, c["categories"].value, [c["period"].value] if c["period"].value else None
@@ -364,7 +395,7 @@ class TimelineExplorer(Explorer):
                 charts.plot_timeline,
                 charts.describe_timeline,
                 (9, 3.6),
-                (1.0, 0.2, 0.55, 0.45),
+                (self._left, 0.2, 0.55, 0.45),
                 data=data,
                 start=start,
                 end=end,
@@ -459,12 +490,15 @@ class ElectionExplorer(Explorer):
     def render(self) -> list[str]:
         """The chosen election's bars."""
         data = charts.election_data(self.controls["election"].value)
+        # room on the left for the longest "candidate (party)", and above for a title on two lines
+        longest = max(len(f"{c} ({p})") for c, p in zip(data.candidate, data.party))
+        left = round(0.3 + text_width(longest, 10) / 72, 1)
         return [
             self.chart(
                 charts.plot_election,
                 charts.describe_election,
-                (8, 0.55 * len(data) + 1.8),
-                (2.6, 0.2, 0.4, 0.55),
+                (max(8, left + 5.4), 0.55 * len(data) + 2.1),
+                (left, 0.2, 0.7, 0.55),
                 data=data,
                 measure=self.controls["measure"].value,
                 scale=self.controls["scale"].value,
@@ -528,9 +562,10 @@ class LandReformExplorer(Explorer):
         data = charts.land_reform_data(sort=self.controls["sort"].value)
         hl = self.controls["highlight"].value or None
         if self.controls["view"].value == "bars":
-            plot, size, margins = charts.plot_land_reform, (7, 4.2), (1.0, 0.2, 0.7, 0.55)
+            left = round(0.3 + text_width(max(len(a) for a in data.area), 10) / 72, 1)
+            plot, size, margins = charts.plot_land_reform, (7, 4.4), (left, 0.2, 0.7, 0.75)
         else:
-            plot, size, margins = charts.plot_land_reform_map, (6.2, 6.2), (0.1, 0.1, 0.7, 0.1)
+            plot, size, margins = charts.plot_land_reform_map, (6.2, 6.4), (0.1, 0.1, 0.95, 0.1)
         pieces = [self.chart(plot, charts.describe_land_reform, size, margins, data=data, highlight=hl, lang=lang)]
         if hl:
             row = data.set_index("area").loc[hl]
@@ -600,7 +635,7 @@ class CoupExplorer(Explorer):
             charts.plot_coups_by_decade,
             charts.describe_coups_by_decade,
             (7.5, 3.6),
-            (0.7, 0.2, 0.45, 0.55),
+            (0.8, 0.2, 0.45, 0.55),
             data=charts.coups_by_decade_data(coups=rows),
             lang=lang,
         )

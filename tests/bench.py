@@ -79,6 +79,7 @@ def redraw_times(rounds: int = 5) -> None:
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 def _is_setup(cell: dict) -> bool:
     """The lessons' first code cell: imports and ``setup()`` (or ``setup(lang=...)``)."""
     source = "".join(cell["source"])

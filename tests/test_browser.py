@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 TOKEN = "bolivia-lessons-test"
 CELLS = [
-    "import bolivia_lessons.widgets as bw",
+    "import bolivia_lessons.widgets as bw\nfrom bolivia_lessons.notebook import setup\nsetup()",
     "bw.timeline_explorer()",
     "bw.election_explorer()",
     "bw.land_reform_explorer()",
@@ -130,6 +130,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+#: the position of the notebook's active cell among its cells
+ACTIVE_CELL = (
+    "() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].findIndex(c => c.matches('.jp-mod-active'))"
+)
+
+
 def svg_text(explorer) -> str:
     return explorer.locator(".widget-output svg").first.inner_html()
 
@@ -167,32 +173,49 @@ def test_every_explorer_in_jupyterlab(browser, lab: str) -> None:
     timeline.locator("svg text", has_text="Events, 1933 to 2024").wait_for(timeout=20_000)
     shot(page, timeline, "timeline")
 
-    # elections: the logarithmic scale, chosen from the keyboard
+    # timeline categories: a plain click on one box unticks that category and keeps the others
+    boxes = timeline.locator(".bl-checklist input[type=checkbox]")
+    assert boxes.count() == 10 and all(boxes.nth(i).is_checked() for i in range(10))
+    before_svg = svg_text(timeline)
+    timeline.locator(".bl-checklist label", has_text="Coup").first.click()
+    page.wait_for_function(
+        "t => document.querySelector('.bl-timeline .widget-output svg').innerHTML !== t", arg=before_svg, timeout=20_000
+    )
+    assert [boxes.nth(i).is_checked() for i in range(10)].count(True) == 9
+    shot(page, timeline, "timeline_categories")
+
+    # elections: from the focused "linear" toggle, the right arrow chooses "logarithmic"
     election = page.locator(".bl-election")
     assert "linear scale" in svg_text(election)
-    election.get_by_role("button", name="logarithmic").focus()
-    page.keyboard.press("Enter")
+    election.get_by_role("button", name="linear").focus()
+    page.keyboard.press("ArrowRight")
     election.locator("svg text", has_text="logarithmic scale").wait_for(timeout=20_000)
+    assert election.locator("button.mod-active", has_text="logarithmic").count() == 1
+    page.keyboard.press("ArrowLeft")
+    election.locator("svg text", has_text="linear scale").wait_for(timeout=20_000)
     shot(page, election, "election")
 
-    # land reform: switch to the map
+    # land reform: switch to the map with Enter on its button
     land = page.locator(".bl-land-reform")
     land.get_by_role("button", name="map").focus()
     page.keyboard.press("Enter")
     land.locator("svg text", has_text="by department").wait_for(timeout=20_000)
     shot(page, land, "land_reform")
 
-    # coups: outcome dropdown, "s" picks "successful" (in JupyterLab's command mode the arrow keys
-    # move between cells even from a focused drop-down, so the keyboard route is type-ahead)
+    # coups: the down arrow on the focused outcome drop-down chooses the next outcome (JupyterLab
+    # would otherwise take the key and move to the next cell)
     coups = page.locator(".bl-explorer.bl-coups")
     before = coups.locator("table.bl-coups tbody tr").count()
     coups.locator("select").nth(1).focus()
-    page.keyboard.press("s")
+    active = page.evaluate(ACTIVE_CELL)
+    page.keyboard.press("ArrowDown")
     page.wait_for_function(
         "n => document.querySelectorAll('.bl-coups table.bl-coups tbody tr').length < n", arg=before, timeout=20_000
     )
     outcomes = coups.locator("table.bl-coups tbody tr td:last-child").all_inner_texts()
     assert outcomes and set(outcomes) == {"successful"}
+    # the keys stayed with the controls: the notebook did not move to another cell
+    assert page.evaluate(ACTIVE_CELL) == active
     shot(page, coups, "coups")
 
     # source comparison: type the first letter of another claim's question
@@ -394,3 +417,49 @@ def test_lesson_pages_fetch_nothing_from_outside_the_machine(browser, tmp_path: 
         page.wait_for_load_state("networkidle")
         page.close()
     assert outside == []
+
+
+def test_lab_stops_the_kernel_of_a_closed_lesson(tmp_path: Path) -> None:
+    """``bolivia-lessons lab`` stops kernels that no tab uses once idle (issue 12: four kernels left running).
+
+    The wait is shortened here (the command's own is ten minutes): a kernel started and then left
+    with no connection, as a closed lesson's is, disappears; the server keeps running.
+    """
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "bolivia_lessons.cli",
+        "lab",
+        str(tmp_path / "lessons"),
+        "--copy-only",
+    ]
+    assert subprocess.run(cmd, cwd=tmp_path, capture_output=True).returncode == 0
+    cmd = [
+        sys.executable,
+        "-m",
+        "bolivia_lessons.cli",
+        "lab",
+        str(tmp_path / "lessons"),
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.allow_root=True",
+        f"--IdentityProvider.token={TOKEN}",
+        "--MappingKernelManager.cull_idle_timeout=2",
+        "--MappingKernelManager.cull_interval=1",
+    ]
+    base = f"http://127.0.0.1:{port}"
+    for _ in server(cmd, tmp_path, f"{base}/api/status?token={TOKEN}"):
+        started = urllib.request.Request(f"{base}/api/kernels?token={TOKEN}", data=b"{}", method="POST")
+        with urllib.request.urlopen(started, timeout=30) as answer:
+            kernel = json.load(answer)["id"]
+        deadline = time.monotonic() + 60
+        running = [kernel]
+        while running and time.monotonic() < deadline:
+            time.sleep(1)
+            with urllib.request.urlopen(f"{base}/api/kernels?token={TOKEN}", timeout=10) as answer:
+                running = [k["id"] for k in json.load(answer)]
+        assert running == [], "the unused kernel was not stopped"
+        with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=10) as answer:
+            assert answer.status == 200

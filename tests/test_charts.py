@@ -191,7 +191,7 @@ def test_coups_by_decade_counts_what_one_data_set_lists(dataset: str) -> None:
     ax = charts.plot_coups_by_decade(data)
     heights = [b.get_height() for b in bars(ax)]
     assert heights == list(data.successful) + list(data.failed)
-    assert charts.COUP_DATASETS[dataset] in ax.get_title()
+    assert charts.COUP_DATASETS[dataset] in ax.get_title().replace("\n", " ")
     assert charts.plot_coups_by_decade(data, lang="es").get_ylabel() == "Número de golpes e intentos"
     text = charts.describe_coups_by_decade(data)
     assert f"{data.successful.sum()} successful" in text and charts.COUP_DATASETS[dataset] in text
@@ -304,3 +304,137 @@ def test_the_map_file_is_the_one_the_descriptor_names(data_copy) -> None:
     ax = charts.plot_places_map(place_ids=["oruro"])
     assert {p.get_label() for p in charts.plot_land_reform_map().patches} >= set(charts.departments())
     plt.close(ax.figure)
+
+
+# -- nothing cut off, nothing covered (issue 12: "…per candidat", "illermo Gutiérrez", "The C…") --
+
+
+def text_problems(fig) -> list[str]:
+    """Texts of a drawn figure that run past its edges or cover another text, measured after drawing."""
+    import matplotlib.text as mtext
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = list(fig.texts)
+    for ax in fig.axes:
+        texts += [*ax.texts, ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        for axis in (ax.xaxis, ax.yaxis) if ax.axison else ():
+            texts += [label for tick in axis._update_ticks() for label in (tick.label1, tick.label2)]
+        if ax.get_legend() is not None:
+            texts += list(ax.get_legend().get_texts())
+    # the text's own box: an annotation's extent would include its leader line
+    boxes = [
+        (t.get_text(), mtext.Text.get_window_extent(t, renderer))
+        for t in texts
+        if t.get_visible() and t.get_text().strip()
+    ]
+    edge = fig.bbox
+    found = [
+        f"cut: {text[:40]!r}"
+        for text, b in boxes
+        if b.x0 < edge.x0 - 1 or b.x1 > edge.x1 + 1 or b.y0 < edge.y0 - 1 or b.y1 > edge.y1 + 1
+    ]
+    for i, (t1, a) in enumerate(boxes):
+        for t2, b in boxes[i + 1 :]:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > 2 and min(a.y1, b.y1) - max(a.y0, b.y0) > 2:
+                found.append(f"covered: {t1[:30]!r} / {t2[:30]!r}")
+    return found
+
+
+LESSON_CHARTS = [
+    ("plot_coups_by_decade", {"dataset": "cline_2021_coups"}),
+    ("plot_coups_by_decade", {"dataset": "powell_thyne_2011_coups"}),
+    *[
+        ("plot_election", {"election_id": e, "scale": s, "measure": m})
+        for e in ("1951_general", "1956_general")
+        for s in ("linear", "log")
+        for m in ("votes", "share")
+    ],
+    ("plot_electorate", {}),
+    *[("plot_heads_of_state", {"start": a, "end": b}) for a, b in ((1952, 1971), (1971, 1983), (1982, 2024))],
+    ("plot_land_reform", {"sort": "descending"}),
+    ("plot_land_reform", {"sort": "ascending"}),
+    ("plot_land_reform_map", {}),
+    ("plot_places_map", {}),
+    ("plot_places_map", {"place_ids": ["la_paz", "el_alto", "oruro"]}),
+    *[
+        ("plot_timeline", {"start": a, "end": b})
+        for a, b in (
+            ("1932", "1952-03-31"),
+            ("1932", "2024-12-31"),
+            ("1952-04-08", "1952-04-12"),
+            ("1952-04-12", "1953-12-31"),
+            ("1969", "1971-12-31"),
+        )
+    ],
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(
+    ("name", "kw"), LESSON_CHARTS, ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v.values()))
+)
+def test_no_lesson_chart_cuts_or_covers_a_text(name: str, kw: dict, lang: str) -> None:
+    ax = getattr(charts, name)(lang=lang, **kw)
+    assert text_problems(ax.figure) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_explorer_chart_cuts_or_covers_a_text(lang: str) -> None:
+    """Every election, scale, measure, decade, view, order and period of the explorers, in both languages."""
+    from bolivia_lessons import widgets
+
+    found: list[str] = []
+
+    def check(box, state: str) -> None:
+        box._canvases.clear()  # only the chart of this state
+        box.redraw()
+        found.extend(f"{state}: {p}" for c in box._canvases.values() for p in text_problems(c.figure))
+
+    box = widgets.election_explorer(lang=lang)
+    for _, election in box.controls["election"].options:
+        box.controls["election"].value = election
+        for scale in ("linear", "log"):
+            box.controls["scale"].value = scale
+            for measure in ("votes", "share"):
+                box.controls["measure"].value = measure
+                check(box, f"{election} {scale} {measure}")
+    box = widgets.coup_explorer(lang=lang)
+    for _, decade in box.controls["decade"].options:
+        box.controls["decade"].value = decade
+        check(box, f"coups {decade}")
+    box = widgets.land_reform_explorer(lang=lang)
+    for view in ("bars", "map"):
+        box.controls["view"].value = view
+        for _, order in box.controls["sort"].options:
+            box.controls["sort"].value = order
+            check(box, f"land {view} {order}")
+    box = widgets.timeline_explorer(lang=lang)
+    for _, period in box.controls["period"].options:
+        box.controls["period"].value = period
+        check(box, f"timeline {period}")
+    box.controls["period"].value = ""
+    for years in ((1932, 2024), (1952, 1952), (1940, 1960), (1969, 1971), (2000, 2024)):
+        box.controls["years"].value = years
+        check(box, f"timeline {years}")
+    assert found == []
+
+
+def test_a_chosen_period_fills_the_timeline_axis() -> None:
+    from bolivia_lessons import widgets
+
+    box = widgets.timeline_explorer(lang="en")
+    box.controls["period"].value = "military_1964"
+    assert "Events, 1964 to 1970" in box.output.outputs[0]["data"]["text/html"]
+
+
+def test_a_logarithmic_election_axis_starts_at_a_named_power_of_ten() -> None:
+    ax = charts.plot_election(election_id="1956_general", scale="log", measure="share", lang="en")
+    low, _ = ax.get_xlim()
+    assert low == 0.1  # the smallest share is 0.25 %
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0] == "0.1" and labels[-1] == "100" and "1,000" not in labels
+    ax = charts.plot_election(election_id="1956_general", scale="log", measure="votes", lang="en")
+    assert ax.get_xlim()[0] == 1000 and [t.get_text() for t in ax.get_xticklabels()][-1] == "100,000"

@@ -90,7 +90,7 @@ def test_static_html_has_charts_with_text_alternatives_and_no_code(tmp_path: Pat
     assert main(["html", str(tmp_path)]) == 0
     for lesson in LESSONS:
         page = (tmp_path / f"{lesson.stem}.html").read_text(encoding="utf-8")
-        assert "data:image/svg+xml" in page
+        assert '<figure role="img" aria-label="' in page and "<svg" in page
         assert "Learning objectives" in page
         assert "Teacher notes" not in page
         assert "setup()" not in page, "code cells are left out"

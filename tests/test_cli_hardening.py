@@ -42,9 +42,7 @@ class _FakeServer:
 def no_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     # only the command module's view of subprocess: libraries imported meanwhile (nbconvert brings
     # jupyter_client, which keeps its own reference to Popen) must keep the real one
-    fake = types.SimpleNamespace(
-        call=lambda *a, **k: 0, Popen=_FakeServer, TimeoutExpired=subprocess.TimeoutExpired
-    )
+    fake = types.SimpleNamespace(call=lambda *a, **k: 0, Popen=_FakeServer, TimeoutExpired=subprocess.TimeoutExpired)
     monkeypatch.setattr(cli, "subprocess", fake)
 
 

@@ -78,7 +78,7 @@ def test_a_spanish_learner_meets_no_english_words_of_ours(source: Path) -> None:
         for out in c.get("outputs", []):
             data = out.get("data", {})
             shown.append("".join(data.get("text/plain", "")) + "".join(out.get("text", "")))
-            shown.append(re.sub(r"<[^>]+>", " ", "".join(data.get("image/svg+xml", ""))))
+            shown.append(re.sub(r"<[^>]+>", " ", "".join(data.get("text/html", ""))))
     everything = "\n".join(prose + shown)
     assert not [m for m in HEADINGS if m in everything], source.stem
     words = [m for m in COMMON_WORDS if m in "\n".join(prose)]

@@ -317,4 +317,26 @@ def test_timeline_lists_periods_in_date_order_and_shows_every_category() -> None
     chosen = [value for _, value in box.controls["period"].options if value]
     assert list(periods.loc[chosen, "start_year"]) == sorted(periods.loc[chosen, "start_year"])
     categories = box.controls["categories"]
-    assert categories.rows == len(categories.options) == len(charts.CATEGORY_COLOURS)
+    assert [v for _, v in categories.options] == list(charts.CATEGORY_COLOURS)
+
+
+def test_ticking_one_category_keeps_the_others_and_redraws_once() -> None:
+    """Each category is a check box: a plain click changes that category only (issue 12)."""
+    box = widgets.timeline_explorer(lang="en", years=(1952, 1952))
+    categories = box.controls["categories"]
+    boxes = categories.children[1].children
+    assert [b.description for b in boxes] == [
+        text.word(f"enum.events.category.{c}", "en") for c in charts.CATEGORY_COLOURS
+    ]
+    events = bl.load_events().set_index("event_id")
+    renders = []
+    real = box.render
+    box.render = lambda: renders.append(1) or real()
+    coup = list(charts.CATEGORY_COLOURS).index("coup")
+    boxes[coup].value = False  # what a click on the box does in the browser
+    assert categories.value == tuple(c for c in charts.CATEGORY_COLOURS if c != "coup")
+    assert renders == [1]
+    assert "coup" not in {events.loc[v, "category"] for _, v in box.controls["event"].options}
+    categories.value = ("coup", "labour")  # set from Python: the boxes follow, one redraw
+    assert [b.value for b in boxes] == [c in ("coup", "labour") for c in charts.CATEGORY_COLOURS]
+    assert renders == [1, 1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from typing import TypeVar
 
@@ -66,6 +67,24 @@ def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 def text_width(chars: int, size: float = 7) -> float:
     """Estimated width in points of ``chars`` characters at font ``size``."""
     return chars * size * CHAR_WIDTH
+
+
+def set_title(ax: Axes, title: str, size: float = 12) -> None:
+    """Give ``ax`` its title, broken into lines that fit the figure (a long title is never cut off).
+
+    A title is centred over its Axes, so it has twice the room between the Axes' centre and the
+    nearer edge of the figure; lines are broken at spaces to fit that room (widths estimated, see
+    :func:`text_width`). Under a layout engine the Axes is placed only when the figure is drawn,
+    so its centre is taken to be 35 % of the way across, as after long tick labels.
+    """
+    box = ax.get_position()
+    centre = (box.x0 + box.x1) / 2
+    if ax.figure.get_layout_engine() is not None:
+        centre = 0.35  # the layout moves the Axes later (right of long tick labels): leave it room
+    room = 2 * min(centre, 1 - centre) * ax.figure.get_figwidth() * 72 - 8
+    per_line = max(20, int(room / (size * CHAR_WIDTH * 1.05)))
+    lines = [part for line in title.split("\n") for part in (textwrap.wrap(line, per_line) or [""])]
+    ax.set_title("\n".join(lines), parse_math=False)
 
 
 def decade_label(decade: int, lang: str) -> str:

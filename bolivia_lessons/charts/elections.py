@@ -7,10 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import loaders
 from ..text import long_date, number, resolve_lang, word
-from ._common import DATA_TEXT, OKABE_ITO, new_axes
+from ._common import DATA_TEXT, OKABE_ITO, new_axes, set_title
 
 __all__ = [
     "describe_election",
@@ -126,13 +127,23 @@ def plot_election(
             va="center",
             fontsize=9,
         )
-    ax.set_xlim(right=values.max() * (30 if scale == "log" else 1.35))
+    if scale == "log":
+        # Bars on a logarithmic axis have no zero to start from: they start at a round power of ten
+        # below the smallest value, which the axis names, and the axis is marked only at powers of
+        # ten up to the largest value (never "1,000 %"); the space on the right is for the labels.
+        low = 10.0 ** np.floor(np.log10(max(values.min(), 1e-9)))
+        ax.set_xlim(low, values.max() * 30)
+        top = 100.0 if measure == "share" else values.max()
+        ax.xaxis.set_major_locator(FixedLocator(10.0 ** np.arange(np.log10(low), np.floor(np.log10(top)) + 1)))
+        ax.xaxis.set_minor_locator(NullLocator())
+    else:
+        ax.set_xlim(0, values.max() * 1.35)
     # plain numbers on the axis ("200,000"), never an offset like "1e6" that learners misread
-    ax.xaxis.set_major_formatter(lambda v, _pos: number(v, lang) if v >= 1 or measure == "share" else "")
+    ax.xaxis.set_major_formatter(lambda v, _pos: number(v, lang, 0 if v >= 1 else 1))
     votes = measure == "votes"
     ax.set_xlabel(word("chart.votes" if votes else "chart.share", lang) + " — " + word(f"chart.scale.{scale}", lang))
     what = word("chart.election.votes_per_candidate" if votes else "chart.election.share_per_candidate", lang)
-    ax.set_title(word("chart.election.title", lang, date=long_date(data.date.iloc[0].date(), lang), what=what))
+    set_title(ax, word("chart.election.title", lang, date=long_date(data.date.iloc[0].date(), lang), what=what))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -223,7 +234,7 @@ def plot_electorate(data: pd.DataFrame | None = None, *, lang: str | None = None
     ax.set_ylabel(word("chart.electorate.people", lang))
     ax.yaxis.set_major_formatter(lambda v, _pos: number(v, lang))
     ax.set_ylim(top=data[["registered_voters", "valid_votes"]].to_numpy(dtype=float).max() * 1.15)
-    ax.set_title(word("chart.electorate.title", lang))
+    set_title(ax, word("chart.electorate.title", lang))
     ax.legend(frameon=False, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
     return ax

@@ -18,7 +18,7 @@ from .. import loaders
 from ..paths import data_dir
 from ..schema import DESCRIPTOR
 from ..text import number, resolve_lang, word
-from ._common import DATA_TEXT, LEADER_LINE, OKABE_ITO, Box, LabelPlacer, new_axes, text_width
+from ._common import DATA_TEXT, LEADER_LINE, OKABE_ITO, Box, LabelPlacer, new_axes, set_title, text_width
 
 __all__ = [
     "MAP_RESOURCE",
@@ -122,18 +122,24 @@ def plot_land_reform(
     for yi, v in zip(y, values):
         ax.annotate(_percent(v, lang), (v, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
     national = float(data.national_pct.iloc[0])
+    # an empty row above the bars, where the national line is named: a legend in a corner would
+    # cover the label of whichever bar the chosen order puts there
+    ax.set_ylim(-0.6, len(data) + 0.4)
     if not np.isnan(national):
-        ax.axvline(
-            national,
-            color=OKABE_ITO[7],
-            linestyle="--",
-            linewidth=1.2,
-            label=word("chart.land.national", lang, value=number(national, lang, 1)),
+        ax.axvline(national, color=OKABE_ITO[7], linestyle="--", linewidth=1.2)
+        ax.annotate(
+            word("chart.land.national", lang, value=number(national, lang, 1)),
+            (national, len(data) - 0.2),
+            xytext=(4 if national < 50 else -4, 0),
+            textcoords="offset points",
+            ha="left" if national < 50 else "right",
+            va="center",
+            fontsize=9,
+            **DATA_TEXT,
         )
-        ax.legend(frameon=False, loc="lower right")
     ax.set_xlim(0, 100)
     ax.set_xlabel(word("chart.land.axis", lang) + _single_source_note(data, lang))
-    ax.set_title(word("chart.land.title", lang, years=int(data.years_after.iloc[0])))
+    set_title(ax, word("chart.land.title", lang, years=int(data.years_after.iloc[0])))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -315,8 +321,9 @@ def plot_land_reform_map(
     _frame_map(ax)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 100))
     ax.figure.colorbar(sm, ax=ax, shrink=0.6, label=word("chart.land.axis", lang))
-    ax.set_title(
-        word("chart.land.map_title", lang, years=int(data.years_after.iloc[0])) + _single_source_note(data, lang, "\n")
+    set_title(
+        ax,
+        word("chart.land.map_title", lang, years=int(data.years_after.iloc[0])) + _single_source_note(data, lang, "\n"),
     )
     ax.legend(
         handles=[Patch(facecolor="#dddddd", hatch="//", edgecolor="white", label=word("chart.land.no_figure", lang))],
@@ -399,12 +406,16 @@ def plot_places_map(
         ax.figure.get_figwidth() * 72 * 0.95 / (_MAP_X[1] - _MAP_X[0]),
         ax.figure.get_figheight() * 72 * 0.95 / (_MAP_Y[1] - _MAP_Y[0]),
     )
+    placer = LabelPlacer()
     for dep in _shapes():
         for pts in dep.rings:
             _add_outline(ax, Polygon(pts, closed=True, facecolor="#f2f2f2", edgecolor="#777777", linewidth=0.8))
         ax.text(
             *dep.centre, dep.name, ha="center", va="center", fontsize=9, color="#555555", style="italic", **DATA_TEXT
         )
+        # the department's name is placed first: the places' names then keep off it
+        cx, cy, half = dep.centre[0] * pt_per_degree, dep.centre[1] * pt_per_degree, text_width(len(dep.name), 9) / 2
+        placer.placed.append((cx - half - 2, cx + half + 2, cy - 7, cy + 7))
     groups: list[list[pd.Series]] = []
     for _, row in data.sort_values(["events", "name"], ascending=[False, True]).iterrows():
         for group in groups:
@@ -413,7 +424,9 @@ def plot_places_map(
                 break
         else:
             groups.append([row])
-    placer = LabelPlacer()
+    for group in groups:  # no name covers a marker either
+        x, y = group[0].longitude * pt_per_degree, group[0].latitude * pt_per_degree
+        placer.placed.append((x - 3, x + 3, y - 3, y + 3))
     for group in groups:
         head = group[0]
         ax.plot(head.longitude, head.latitude, "o", color=OKABE_ITO[5], markersize=5, markeredgecolor="black", zorder=3)
@@ -435,7 +448,7 @@ def plot_places_map(
             **DATA_TEXT,
         )
     _frame_map(ax)
-    ax.set_title(word("chart.places.title", lang))
+    set_title(ax, word("chart.places.title", lang))
     return ax
 
 

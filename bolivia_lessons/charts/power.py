@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 
 from .. import loaders
 from ..text import date_text, resolve_lang, word
-from ._common import DATA_TEXT, HOW_COLOURS, OUTCOME_COLOURS, decade_label, new_axes
+from ._common import DATA_TEXT, HOW_COLOURS, OUTCOME_COLOURS, decade_label, new_axes, set_title
 
 #: The cross-national coup data sets in ``sources`` whose classifications the coups chart counts,
 #: with the short name a chart shows. A chart counts what one data set lists; it never decides
@@ -99,7 +99,7 @@ def plot_heads_of_state(
         loc="upper right",
         fontsize=8,
     )
-    ax.set_title(word("chart.heads.title", lang, start=start, end=end))
+    set_title(ax, word("chart.heads.title", lang, start=start, end=end))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -289,7 +289,7 @@ def plot_coups_by_decade(
     ax.yaxis.get_major_locator().set_params(integer=True)
     first, last = int(data.decade.iloc[0]), int(data.decade.iloc[-1]) + 9
     dataset = COUP_DATASETS[data.attrs.get("dataset", "powell_thyne_2011_coups")]
-    ax.set_title(word("chart.coups.title", lang, dataset=dataset, start=first, end=min(last, 2024)))
+    set_title(ax, word("chart.coups.title", lang, dataset=dataset, start=first, end=min(last, 2024)))
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax

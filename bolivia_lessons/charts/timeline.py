@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 
 from .. import loaders
 from ..text import date_text, resolve_lang, word
-from ._common import CATEGORY_COLOURS, DATA_TEXT, LEADER_LINE, Box, LabelPlacer, new_axes, text_width
+from ._common import CATEGORY_COLOURS, DATA_TEXT, LEADER_LINE, Box, LabelPlacer, T, new_axes, set_title, text_width
 
 __all__ = ["describe_timeline", "plot_timeline", "timeline_data"]
 
@@ -77,12 +77,23 @@ def timeline_data(
     return events[keep].sort_values(["start", "event_id"]).reset_index(drop=True).assign(window_start=lo, window_end=hi)
 
 
-def _title_positions(where: float, width: float, right: bool, base: float) -> Iterator[tuple[int, Box]]:
-    """Levels for an event's title and the box it would cover, in points: its own line, then ever higher."""
+def _title_positions(where: float, width: float, right: bool, base: float, top: float) -> Iterator[tuple[int, Box]]:
+    """Levels for an event's title and the box it would cover, in points: its own line, then higher, up to ``top``."""
     x0, x1 = (where - 4 - width, where - 4) if right else (where + 4, where + 4 + width)
     for level in itertools.count():
         y = base + 9 * level
+        if y + 8 > top:
+            return
         yield level, (x0, x1, y, y + 8)
+
+
+def _free(placer: LabelPlacer, candidates: Iterable[tuple[T, Box]]) -> T | None:
+    """The first candidate whose box covers no box placed before (and take it), or None."""
+    for choice, box in candidates:
+        if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placer.placed):
+            placer.placed.append(box)
+            return choice
+    return None
 
 
 def plot_timeline(
@@ -133,6 +144,14 @@ def plot_timeline(
     rows = {c: i for i, c in enumerate(reversed(cats))}
     periods = loaders.load_periods().sort_values("start_year")
     starts = set(periods.start_year)
+    # Label sizes are worked out in points from the Axes' place in the figure (fixed margins in an
+    # explorer, the default subplot place otherwise): estimated, not measured, which would need a
+    # full layout on every redraw; tests/test_charts.py measures that nothing is cut or covered.
+    box = ax.get_position()
+    axes_pt = ax.figure.get_figwidth() * 72 * box.width
+    row_pt = ax.figure.get_figheight() * 72 * box.height / (len(cats) + 1.4)
+    top_pt = (len(cats) + 1.4) * row_pt
+    placer = LabelPlacer()
     for k, p in enumerate(periods.itertuples()):
         # periods given in whole years tile the axis: one ends where the next begins
         p0 = pd.Timestamp(f"{p.start_year}-01-01")
@@ -147,16 +166,21 @@ def plot_timeline(
         band = Rectangle((x0, 0), x1 - x0, 1, color="#f2f2f2" if k % 2 else "#e3e3e3", zorder=0, linewidth=0)
         band.set_transform(ax.get_xaxis_transform(which="grid"))
         ax.add_artist(band)
-        # period names sit above the rows on two staggered lines, shortened to fit their span
-        width_in = ax.figure.get_figwidth() * 0.8 * (b - a) / (hi - lo)
-        fits = int(width_in * 72 * 1.4 / (7 * 0.6))  # 7-pt characters that fit (lines are staggered)
+        # a period's name, whole, on the first of two lines above the rows where it fits inside the
+        # Axes and covers no other name; a band too narrow for it stays unnamed (never "The C…"):
+        # the text alternative and the explorer's period list name every period
         name = getattr(p, f"name_{lang}")
-        if fits >= 4:
-            label = name if len(name) <= fits else name[: fits - 1].rstrip() + "…"
+        middle = (a + (b - a) / 2 - lo) / (hi - lo) * axes_pt
+        half = text_width(len(name)) / 2 + 2
+        if middle - half < 0 or middle + half > axes_pt:
+            continue
+        lines = (((len(cats) - 0.2 + 0.45 * n + 0.6) * row_pt, n) for n in range(2))
+        line = _free(placer, ((n, (middle - half, middle + half, y, y + 9)) for y, n in lines))
+        if line is not None:
             ax.text(
                 mdates.date2num(a + (b - a) / 2),
-                len(cats) - 0.2 + 0.45 * (k % 2),
-                label,
+                len(cats) - 0.2 + 0.45 * line,
+                name,
                 ha="center",
                 va="bottom",
                 fontsize=7,
@@ -185,21 +209,25 @@ def plot_timeline(
             zorder=3,
         )
     if len(data) <= 12:
-        # Titles go on the lowest line above their row where they cover no title already placed, on
-        # this row or the next (four events share 9 April 1952); titles in the right third of the
-        # axis run leftwards.
-        axes_pt = ax.figure.get_figwidth() * 72 * 0.8
-        row_pt = ax.figure.get_figheight() * 72 * 0.8 / (len(cats) + 1.4)
-        placer = LabelPlacer()
+        # Titles go on the lowest line above their row where they cover no title or period name
+        # already placed, up to the top of the Axes (four events share 9 April 1952); a title runs
+        # rightwards from its event unless only leftwards keeps it inside the Axes. A title with
+        # no room left is not written: the explorer's list of events names every event.
         for e in data.sort_values(["start", "event_id"]).itertuples():
             title = getattr(e, f"title_{lang}")
             where = (e.start - lo) / (hi - lo) * axes_pt
-            right = where > 0.66 * axes_pt
-            row = rows[str(e.category)]
-            level = placer.place(_title_positions(where, text_width(len(title)), right, row * row_pt + 6))
+            width = text_width(len(title))
+            fits_right = where + 4 + width <= axes_pt + ax.figure.get_figwidth() * 72 * (1 - box.x1) - 4
+            if not fits_right and where - 4 - width < 0:
+                continue
+            right = not fits_right
+            base = (rows[str(e.category)] + 0.6) * row_pt + 6
+            level = _free(placer, _title_positions(where, width, right, base, top_pt))
+            if level is None:
+                continue
             ax.annotate(
                 title,
-                (e.start, row),
+                (e.start, rows[str(e.category)]),
                 xytext=(-4 if right else 4, 6 + 9 * level),
                 textcoords="offset points",
                 ha="right" if right else "left",
@@ -220,7 +248,7 @@ def plot_timeline(
         start, end = lo.strftime("%Y"), hi.strftime("%Y")
     else:  # a short span: the days in words, as readers of the lesson's language write them
         start, end = date_text(lo, lang), date_text(hi, lang)
-    ax.set_title(word("chart.timeline.title", lang, start=start, end=end), parse_math=False)
+    set_title(ax, word("chart.timeline.title", lang, start=start, end=end))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
