@@ -32,12 +32,17 @@ SVG_RC: dict[str, Any] = {
 #: drop-down or radio button, and moves to the next cell; the attribute
 #: ``data-lm-suppress-shortcuts`` on the focused control gives the keys back to it. ipywidgets'
 #: toggle buttons know no arrow keys at all: here, as in a group of radio buttons, an arrow key
-#: chooses the next or previous button. And ipywidgets gives a slider's handles no accessible
-#: name: each gets its slider's label ("Years: from"). Fixed text: nothing from data reaches it.
+#: chooses the next or previous button. ipywidgets gives a slider's handles no accessible name:
+#: each gets its slider's label ("Years: from"); and a slider's readout gets the room it needs.
+#: Fixed text: nothing from data reaches it.
 LESSON_JS = """(() => {
   if (window.boliviaLessonsKeys) { return; }
   window.boliviaLessonsKeys = true;
   const WORDS = WORDS_JSON;
+  // a slider's readout ("1932 – 2024") gets the room it needs instead of running past the panel
+  const style = document.createElement("style");
+  style.textContent = ".bl-explorer .widget-readout { min-width: 8em; flex-shrink: 0; text-align: left; }";
+  document.head.appendChild(style);
   const inLesson = (el) => el instanceof Element && el.closest(".bl-explorer, .bl-quiz");
   document.addEventListener("focusin", (event) => {
     const el = event.target;

@@ -171,6 +171,12 @@ def test_every_explorer_in_jupyterlab(browser, lab: str) -> None:
     timeline.locator(".noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")
     timeline.locator("svg text", has_text="Events, 1933 to 2024").wait_for(timeout=20_000)
+    # the readout shows both years whole, inside the panel
+    readout = timeline.locator(".widget-readout").first
+    assert readout.inner_text().replace(" ", "") == "1933–2024"
+    box, panel = readout.bounding_box(), timeline.bounding_box()
+    assert box["x"] + box["width"] <= panel["x"] + panel["width"] + 2  # borders round to a pixel
+    assert readout.evaluate("r => r.scrollWidth <= r.clientWidth + 1")
     shot(page, timeline, "timeline")
 
     # timeline categories: a plain click on one box unticks that category and keeps the others

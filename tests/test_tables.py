@@ -213,3 +213,12 @@ def test_heads_of_state_do_not_overlap_except_juntas() -> None:
     assert hos.start_date.min().year <= 1946
     ends = hos.end_date.fillna(pd.Timestamp("2024-12-31"))
     assert (ends >= hos.start_date).all()
+
+
+@pytest.mark.parametrize(("lang", "no_date"), [("en", "n.d."), ("es", "s. f.")])
+def test_an_undated_source_reads_no_date_not_a_question_mark(lang: str, no_date: str) -> None:
+    from bolivia_lessons.lessons import source_cards
+    from bolivia_lessons.text import word
+
+    cards = source_cards(["academialab_chaco_war"], lang=lang)
+    assert list(cards[word("table.year", lang)]) == [no_date]
