@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,10 @@ from .text import number, resolve_lang, word
 
 __all__ = ["table_html"]
 
-_CELL = "padding:0.3em 0.6em;text-align:left;vertical-align:top;white-space:normal;overflow-wrap:anywhere"
+# Words wrap whole: "break-word" splits a word only when it cannot fit on a line of its own (a long
+# address), and unlike "anywhere" it does not let the table squeeze a column to one letter a line.
+_CELL = "padding:0.3em 0.6em;text-align:left;vertical-align:top;white-space:normal;overflow-wrap:break-word"
+_DIGITS = re.compile(r"[0-9]{5,}")
 
 
 def _cell(value: object, lang: str) -> str:
@@ -37,6 +41,8 @@ def _cell(value: object, lang: str) -> str:
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     if isinstance(value, (int, np.integer)) and abs(int(value)) >= 10_000:
+        return number(int(value), lang)
+    if isinstance(value, str) and _DIGITS.fullmatch(value):  # a count stored as text ("786729")
         return number(int(value), lang)
     return html.escape(str(value))
 
@@ -54,7 +60,8 @@ def table_html(frame: pd.DataFrame, *, lang: str | None = None, ids: bool = Fals
     Every cell shows its whole text, wrapped to the width of the notebook; the index is left out
     when it holds row numbers or internal identifiers (unless ``ids``); missing values are
     empty; True and False are "yes" and "no" in ``lang``; large whole numbers get thousands
-    separators as readers of ``lang`` write them.
+    separators as readers of ``lang`` write them. A table whose ``attrs`` hold a ``"question"``
+    (a claim table) shows it as its caption.
 
     Parameters
     ----------
@@ -81,7 +88,16 @@ def table_html(frame: pd.DataFrame, *, lang: str | None = None, ids: bool = Fals
         cells = [f'<th scope="row" style="{_CELL}">{_cell(k, lang)}</th>' for k in keys]
         cells += [f'<td style="{_CELL}">{_cell(v, lang)}</td>' for v in values]
         rows.append(f'<tr style="border-bottom:1px solid #ddd">{"".join(cells)}</tr>')
+    question = frame.attrs.get("question")
+    caption = (
+        '<caption style="caption-side:top;text-align:left;font-weight:bold;padding:0.3em 0">'
+        f"{html.escape(str(question))}</caption>"
+        if question
+        else ""
+    )
+    # a table wider than the page (a long address) scrolls inside its own box, never off the page
     return (
+        '<div class="bl-table-box" style="overflow-x:auto;max-width:100%">'
         '<table class="bl-table" style="width:100%;border-collapse:collapse;table-layout:auto;margin:0.5em 0">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )

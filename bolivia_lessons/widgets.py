@@ -336,7 +336,7 @@ class TimelineExplorer(Explorer):
         lang = resolve_lang(lang)
         cats = list(charts.CATEGORY_COLOURS)
         periods = loaders.load_periods().sort_values(["start_year", "end_year"])  # in date order
-        self._periods = periods.set_index("period_id")
+        self._periods = charts.period_spans().set_index("period_id")
         self._sources = loaders.load_sources().set_index("source_id")
         self._links = loaders.load_event_sources()
         controls = {
@@ -361,8 +361,10 @@ class TimelineExplorer(Explorer):
                 + [(getattr(p, f"name_{lang}"), p.period_id) for p in periods.itertuples()],
                 period,
             ),
+            # "auto", not "100%": the label takes its share of the row and the list the rest, so the
+            # list's right edge and scroll bar stay on the page
             "event": w.Select(
-                options=[], rows=6, description=word("control.events", lang), style=STYLE, layout=LAYOUT_FULL
+                options=[], rows=6, description=word("control.events", lang), style=STYLE, layout=w.Layout(width="auto")
             ),
         }
         # room on the left for the longest category name (10-point tick labels), in this language
@@ -373,11 +375,12 @@ class TimelineExplorer(Explorer):
         """The timeline of the matching events, and the chosen event's card."""
         lang, c = self.lang, self.controls
         y0, y1 = c["years"].value
-        if c["period"].value:  # a chosen period fills the axis: its own years, within the slider's
+        start, end = pd.Timestamp(f"{y0}-01-01"), pd.Timestamp(f"{y1}-12-31")
+        if c["period"].value:  # a chosen period fills the axis: its own dates, within the slider's years
             period = self._periods.loc[c["period"].value]
-            y0, y1 = max(y0, int(period.start_year)), min(y1, int(period.end_year))
-            y1 = max(y0, y1)
-        start, end = str(y0), f"{y1}-12-31"
+            start, end = max(start, period.start), min(end, period.end)
+            end = max(start, end)
+        start, end = start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")
         data = charts.timeline_data(
             start, end, c["categories"].value, [c["period"].value] if c["period"].value else None
         )

@@ -54,7 +54,7 @@ SECTIONS = """() => {
 def section_shots(page, name: str, width: int) -> int:
     sections = page.evaluate(SECTIONS)
     for n, s in enumerate(sections):
-        page.set_viewport_size({"width": width, "height": int(min(max(s["height"], 200), 6000))})
+        page.set_viewport_size({"width": width, "height": int(min(max(s["height"], 200), 16000))})
         page.evaluate("i => document.querySelectorAll('.jp-Cell')[i].scrollIntoView({block: 'start'})", s["index"])
         page.wait_for_timeout(100)
         page.screenshot(path=str(ARTIFACTS / f"{name}_{n:02d}.png"))
@@ -150,4 +150,3 @@ def test_present_serves_no_console_errors_for_the_lessons_script(browser, tmp_pa
         page.close()
     assert names == ["Años: desde", "Años: hasta"]
     assert errors == []
-

@@ -24,7 +24,8 @@ def _close_figures():
 
 
 def bars(ax) -> list:
-    return [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+    """The bars of a bar chart, in drawing order (not a shaded band behind them)."""
+    return [p for container in ax.containers for p in container.patches]
 
 
 @pytest.mark.parametrize("scale", ["linear", "log"])
@@ -187,14 +188,21 @@ def test_coups_by_decade_counts_what_one_data_set_lists(dataset: str) -> None:
     assert data.successful.sum() == classes.classification.isin(["coup", "self_coup"]).sum()
     assert data.failed.sum() == (classes.classification == "attempted_coup").sum()
     # November 2019 is not a coup in either data set: nothing is counted for the 2010s
-    assert int(data.set_index("decade").loc[2010].sum()) == 0
+    assert int(data.set_index("decade").loc[2010, ["successful", "failed"]].sum()) == 0
     ax = charts.plot_coups_by_decade(data)
     heights = [b.get_height() for b in bars(ax)]
     assert heights == list(data.successful) + list(data.failed)
-    assert charts.COUP_DATASETS[dataset] in ax.get_title().replace("\n", " ")
+    assert charts.COUP_DATASETS[dataset].replace("the ", "") in ax.get_title().replace("\n", " ")
+    # the decades the data set does not cover are shaded and named, not shown as "no coups"
+    first, last = data.attrs["covers"]
+    uncovered = [d for d, c in zip(data.decade, data.covered) if not c]
+    assert uncovered == [d for d in data.decade if d + 9 < first or d > last]
+    assert [t.get_text() for t in ax.texts].count("not covered") == len(uncovered)
+    assert f"(it covers {first}–{last})" in ax.get_title().replace("\n", " ")
     assert charts.plot_coups_by_decade(data, lang="es").get_ylabel() == "Número de golpes e intentos"
     text = charts.describe_coups_by_decade(data)
     assert f"{data.successful.sum()} successful" in text and charts.COUP_DATASETS[dataset] in text
+    assert all(f"{d}s: not covered by the data set" in text for d in uncovered)
 
 
 def test_powell_and_thyne_count_23_bolivian_cases() -> None:
@@ -285,7 +293,8 @@ def test_coups_data_filters_and_counts_by_decade() -> None:
     counts = charts.coups_by_decade_data(coups=fifties).set_index("decade")
     classes = bl.load_coup_classifications().query("source_id == 'powell_thyne_2011_coups'")
     listed = classes[classes.coup_id.isin(fifties.coup_id) & (classes.classification != "not_listed")]
-    assert int(counts.loc[1950].sum()) == len(listed) and int(counts.drop(1950).to_numpy().sum()) == 0
+    assert int(counts.loc[1950, ["successful", "failed"]].sum()) == len(listed)
+    assert int(counts.drop(1950)[["successful", "failed"]].to_numpy().sum()) == 0
 
 
 def test_the_map_file_is_the_one_the_descriptor_names(data_copy) -> None:
@@ -437,4 +446,29 @@ def test_a_logarithmic_election_axis_starts_at_a_named_power_of_ten() -> None:
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[0] == "0.1" and labels[-1] == "100" and "1,000" not in labels
     ax = charts.plot_election(election_id="1956_general", scale="log", measure="votes", lang="en")
-    assert ax.get_xlim()[0] == 1000 and [t.get_text() for t in ax.get_xticklabels()][-1] == "100,000"
+    assert ax.get_xlim()[0] == 1000 and [t.get_text() for t in ax.get_xticklabels()][0] == "1,000"
+    ax = charts.plot_election(election_id="1956_general", scale="linear", measure="share", lang="es")
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "0"
+
+
+def test_period_bands_begin_and_end_with_their_events() -> None:
+    """Torres ruled from October 1970 to August 1971: his band is not "1970 to 1971" (issue 12 review)."""
+    spans = charts.period_spans().set_index("period_id")
+    assert (str(spans.loc["torres", "start"].date()), str(spans.loc["torres", "end"].date())) == (
+        "1970-10-07",
+        "1971-08-19",
+    )
+    assert list(spans.start) == sorted(spans.start) and (spans.start < spans.end).all()
+    # every event dated to the day lies in its own period's band (a day or two of overlap at the
+    # edges: Seleme took refuge on 10 April 1952, the day after the revolution's band begins)
+    events = bl.load_events()
+    day = events[events.date_precision == "day"]
+    slack = pd.Timedelta(days=3)
+    outside = [
+        e.event_id
+        for e in day.itertuples()
+        if not spans.loc[e.period_id, "start"] - slack
+        <= e.start_date.start_time
+        <= spans.loc[e.period_id, "end"] + slack
+    ]
+    assert outside == []

@@ -69,9 +69,7 @@ def test_outputs_are_committed_and_charts_are_svg(path: Path) -> None:
     assert all(c["outputs"] or not c["source"] or "setup(" in "".join(c["source"]) for c in code), "run before commit"
     outputs = [o for c in code for o in c["outputs"]]
     charts = [
-        "".join(o["data"]["text/html"])
-        for o in outputs
-        if "<svg" in "".join(o.get("data", {}).get("text/html", ""))
+        "".join(o["data"]["text/html"]) for o in outputs if "<svg" in "".join(o.get("data", {}).get("text/html", ""))
     ]
     assert charts, "at least one chart, stored as SVG text"
     # a chart is named by its text alternative: JupyterLab gives an image/svg+xml output no alt
@@ -140,3 +138,16 @@ def test_nbval_fails_when_one_value_in_the_data_changes(tmp_path: Path) -> None:
     changed = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert changed.returncode != 0
     assert "787,793" in changed.stdout or "787793" in changed.stdout, changed.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "notebooks").glob("*/[0-9][0-9]_*.ipynb")), ids=lambda p: f"{p.parent.name}-{p.stem}"
+)
+def test_no_dollar_sign_turns_prose_into_maths(path: Path) -> None:
+    """JupyterLab and Voilà read text between two "$" as maths: "US$100,000 in 1958 to US$3.2 million"
+    came out as italic symbols. Every dollar sign in a lesson's prose is escaped."""
+    nb = load(path)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            text = "".join(cell["source"])
+            assert not re.search(r"(?<!\\)\$", text), text[:200]

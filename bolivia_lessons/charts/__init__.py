@@ -17,7 +17,7 @@ Examples
 --------
 >>> from bolivia_lessons import charts
 >>> ax = charts.plot_election(election_id="1956_general", scale="log", lang="en")
->>> ax.get_xscale(), ax.get_title()
+>>> ax.get_xscale(), " ".join(ax.get_title().split())  # a long title is broken to fit the figure
 ('log', 'Presidential election of 17 June 1956: votes per candidate')
 
 """
@@ -53,7 +53,7 @@ from .power import (
     plot_coups_by_decade,
     plot_heads_of_state,
 )
-from .timeline import describe_timeline, plot_timeline, timeline_data
+from .timeline import describe_timeline, period_spans, plot_timeline, timeline_data
 
 __all__ = [
     "CATEGORY_COLOURS",
@@ -85,6 +85,7 @@ __all__ = [
     "plot_land_reform",
     "plot_land_reform_map",
     "plot_places_map",
+    "period_spans",
     "plot_timeline",
     "timeline_data",
 ]

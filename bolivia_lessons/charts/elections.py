@@ -130,16 +130,16 @@ def plot_election(
     if scale == "log":
         # Bars on a logarithmic axis have no zero to start from: they start at a round power of ten
         # below the smallest value, which the axis names, and the axis is marked only at powers of
-        # ten up to the largest value (never "1,000 %"); the space on the right is for the labels.
+        # ten (never beyond "100 %" for shares); the space on the right is for the labels.
         low = 10.0 ** np.floor(np.log10(max(values.min(), 1e-9)))
         ax.set_xlim(low, values.max() * 30)
-        top = 100.0 if measure == "share" else values.max()
+        top = 100.0 if measure == "share" else values.max() * 30  # no share above 100 %
         ax.xaxis.set_major_locator(FixedLocator(10.0 ** np.arange(np.log10(low), np.floor(np.log10(top)) + 1)))
         ax.xaxis.set_minor_locator(NullLocator())
     else:
         ax.set_xlim(0, values.max() * 1.35)
     # plain numbers on the axis ("200,000"), never an offset like "1e6" that learners misread
-    ax.xaxis.set_major_formatter(lambda v, _pos: number(v, lang, 0 if v >= 1 else 1))
+    ax.xaxis.set_major_formatter(lambda v, _pos: number(v, lang, 0 if v >= 1 or v == 0 else 1))
     votes = measure == "votes"
     ax.set_xlabel(word("chart.votes" if votes else "chart.share", lang) + " — " + word(f"chart.scale.{scale}", lang))
     what = word("chart.election.votes_per_candidate" if votes else "chart.election.share_per_candidate", lang)

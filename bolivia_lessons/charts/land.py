@@ -253,7 +253,7 @@ def _label_positions(x: float, y: float, width: float, lines: int) -> Iterator[t
 
     Right and left of the marker, then ever further above and below it.
     """
-    for level in (3, -10, 13, -20, 23, -30, 33, -40):
+    for level in (3, -10, 13, -20, 23, -30, 33, -40, 43, -50, 53, -60):
         for dx in (4, -4):
             dy = level if level > 0 else level - 8.5 * (lines - 1)  # a name below its marker hangs down
             x0 = x + dx if dx > 0 else x + dx - width
@@ -314,9 +314,16 @@ def plot_land_reform_map(
                 ),
             )
         label = f"{dep.name}\n{_percent(value, lang)}" if value is not None else f"{dep.name}\n—"
-        dark = value is not None and value < 55
+        # black on a pale box: readable on every shade, and where a name reaches past its department
         ax.text(
-            *dep.centre, label, ha="center", va="center", fontsize=8, color="white" if dark else "black", **DATA_TEXT
+            *dep.centre,
+            label,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="black",
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+            **DATA_TEXT,
         )
     _frame_map(ax)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 100))
@@ -402,20 +409,13 @@ def plot_places_map(
     # Names are placed in points: each takes the first of a few positions around its marker that
     # does not cover a name already placed (Cochabamba and Sacaba are only 13 km apart). The map
     # keeps equal aspect, so the tighter of the two directions sets the scale.
-    pt_per_degree = min(
-        ax.figure.get_figwidth() * 72 * 0.95 / (_MAP_X[1] - _MAP_X[0]),
-        ax.figure.get_figheight() * 72 * 0.95 / (_MAP_Y[1] - _MAP_Y[0]),
-    )
-    placer = LabelPlacer()
-    for dep in _shapes():
-        for pts in dep.rings:
-            _add_outline(ax, Polygon(pts, closed=True, facecolor="#f2f2f2", edgecolor="#777777", linewidth=0.8))
-        ax.text(
-            *dep.centre, dep.name, ha="center", va="center", fontsize=9, color="#555555", style="italic", **DATA_TEXT
-        )
-        # the department's name is placed first: the places' names then keep off it
-        cx, cy, half = dep.centre[0] * pt_per_degree, dep.centre[1] * pt_per_degree, text_width(len(dep.name), 9) / 2
-        placer.placed.append((cx - half - 2, cx + half + 2, cy - 7, cy + 7))
+    # The scale is read off the Axes once the figure is laid out (title and equal aspect included):
+    # an estimate of it put names on top of each other.
+    _frame_map(ax)
+    set_title(ax, word("chart.places.title", lang))
+    ax.figure.draw_without_rendering()
+    (x0, _), (x1, _) = ax.transData.transform([(0, 0), (1, 0)])
+    pt_per_degree = (x1 - x0) * 72 / ax.figure.dpi
     groups: list[list[pd.Series]] = []
     for _, row in data.sort_values(["events", "name"], ascending=[False, True]).iterrows():
         for group in groups:
@@ -424,9 +424,31 @@ def plot_places_map(
                 break
         else:
             groups.append([row])
-    for group in groups:  # no name covers a marker either
+    placer = LabelPlacer()
+    for group in groups:  # no name covers a marker
         x, y = group[0].longitude * pt_per_degree, group[0].latitude * pt_per_degree
-        placer.placed.append((x - 3, x + 3, y - 3, y + 3))
+        placer.placed.append((x - 4, x + 4, y - 4, y + 4))
+    for dep in _shapes():
+        for pts in dep.rings:
+            _add_outline(ax, Polygon(pts, closed=True, facecolor="#f2f2f2", edgecolor="#777777", linewidth=0.8))
+        # a department's name at its centre, or just above or below it where a marker sits there
+        # (Cochabamba city lies at the centre of its department); the places' names then keep off it
+        cx, cy, half = dep.centre[0] * pt_per_degree, dep.centre[1] * pt_per_degree, text_width(len(dep.name), 9) / 2
+        shifts = [(0, 0), (0, 14), (0, -14), (0, 28), (0, -28), (-40, 0), (40, 0), (-40, -20), (40, 20)]
+        boxes = (((x, y), (cx + x - half - 6, cx + x + half + 6, cy + y - 9, cy + y + 9)) for x, y in shifts)
+        dx, dy = placer.place(boxes)
+        ax.annotate(
+            dep.name,
+            dep.centre,
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="#555555",
+            style="italic",
+            **DATA_TEXT,
+        )
     for group in groups:
         head = group[0]
         ax.plot(head.longitude, head.latitude, "o", color=OKABE_ITO[5], markersize=5, markeredgecolor="black", zorder=3)
@@ -447,8 +469,6 @@ def plot_places_map(
             arrowprops=LEADER_LINE if abs(dy) > 10 else None,
             **DATA_TEXT,
         )
-    _frame_map(ax)
-    set_title(ax, word("chart.places.title", lang))
     return ax
 
 

@@ -218,13 +218,15 @@ def coups_by_decade_data(
     Returns
     -------
     pandas.DataFrame
-        Columns ``decade``, ``successful``, ``failed``; ``attrs["dataset"]`` names the data set.
+        Columns ``decade``, ``successful``, ``failed`` and ``covered`` (whether the data set covers
+        any year of the decade); ``attrs["dataset"]`` names the data set and ``attrs["covers"]``
+        gives its first and last year (``sources.covers_from``, ``covers_to``).
 
     Examples
     --------
     >>> pt = coups_by_decade_data().set_index("decade")
-    >>> int(pt.loc[1950:1980].to_numpy().sum()), int(pt.loc[2010:].to_numpy().sum())
-    (23, 0)
+    >>> int(pt.loc[1950:1980, ["successful", "failed"]].to_numpy().sum()), bool(pt.loc[1940, "covered"])
+    (23, False)
 
     """
     if dataset not in COUP_DATASETS:
@@ -239,8 +241,13 @@ def coups_by_decade_data(
     counts = {
         o: [int(np.count_nonzero((decade == d) & (outcome == o))) for d in decades] for o in ("successful", "failed")
     }
-    out = pd.DataFrame({"decade": decades, **counts})
-    out.attrs["dataset"] = dataset
+    # a decade the data set does not cover at all is marked as such: its zero is "not asked", not "none"
+    source = loaders.load_sources().set_index("source_id").loc[dataset]
+    first = int(source.covers_from) if "covers_from" in source and pd.notna(source.covers_from) else decades[0]
+    last = int(source.covers_to) if "covers_to" in source and pd.notna(source.covers_to) else decades[-1] + 9
+    covered = [d + 9 >= first and d <= last for d in decades]
+    out = pd.DataFrame({"decade": decades, **counts, "covered": covered})
+    out.attrs.update(dataset=dataset, covers=(first, last))
     return out
 
 
@@ -283,13 +290,29 @@ def plot_coups_by_decade(
         hatch="//",
         edgecolor="white",
     )
+    covered = data.covered if "covered" in data else pd.Series(True, index=data.index)
+    for xi in x[~covered.to_numpy(dtype=bool)]:
+        # a decade outside the data set: shaded and named, so that no one reads its empty bar as "no coups"
+        ax.axvspan(xi - 0.4, xi + 0.4, color="#e8e8e8", zorder=0, linewidth=0)
+        ax.text(
+            xi,
+            0.5,
+            word("chart.coups.not_covered", lang),
+            rotation=90,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="#333333",
+            transform=ax.get_xaxis_transform(),
+            **DATA_TEXT,
+        )
     ax.set_xticks(x, [decade_label(d, lang) for d in data.decade])
     ax.set_xlabel(word("term.decade", lang))
     ax.set_ylabel(word("chart.coups.count", lang))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    first, last = int(data.decade.iloc[0]), int(data.decade.iloc[-1]) + 9
-    dataset = COUP_DATASETS[data.attrs.get("dataset", "powell_thyne_2011_coups")]
-    set_title(ax, word("chart.coups.title", lang, dataset=dataset, start=first, end=min(last, 2024)))
+    first, last = data.attrs.get("covers", (int(data.decade.iloc[0]), int(data.decade.iloc[-1]) + 9))
+    dataset = _dataset_name(data.attrs.get("dataset", "powell_thyne_2011_coups"), lang)
+    set_title(ax, word("chart.coups.title", lang, dataset=dataset, start=first, end=last))
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -308,21 +331,26 @@ def describe_coups_by_decade(
     """
     lang = resolve_lang(lang)
     data = coups_by_decade_data(dataset=dataset) if data is None else data
+    covered = data.covered if "covered" in data else pd.Series(True, index=data.index)
     decades = "; ".join(
-        word(
-            "alt.coups.decade",
-            lang,
-            decade=decade_label(d, lang),
-            successful=s,
-            failed=f,
-        )
-        for d, s, f in zip(data.decade, data.successful, data.failed)
+        word("alt.coups.decade", lang, decade=decade_label(d, lang), successful=s, failed=f)
+        if c
+        else word("alt.coups.not_covered", lang, decade=decade_label(d, lang))
+        for d, s, f, c in zip(data.decade, data.successful, data.failed, covered)
     )
+    first, last = data.attrs.get("covers", (int(data.decade.iloc[0]), int(data.decade.iloc[-1]) + 9))
     return word(
         "alt.coups",
         lang,
-        dataset=COUP_DATASETS[data.attrs.get("dataset", "powell_thyne_2011_coups")],
+        dataset=_dataset_name(data.attrs.get("dataset", "powell_thyne_2011_coups"), lang),
+        start=first,
+        end=last,
         successful=int(data.successful.sum()),
         failed=int(data.failed.sum()),
         decades=decades,
     )
+
+
+def _dataset_name(dataset: str, lang: str) -> str:
+    """A coup data set's name as readers of ``lang`` say it ("Powell y Thyne", "el Centro Cline")."""
+    return word(f"chart.coups.dataset.{dataset}", lang)

@@ -87,6 +87,57 @@ def _title_positions(where: float, width: float, right: bool, base: float, top: 
         yield level, (x0, x1, y, y + 8)
 
 
+def period_spans() -> pd.DataFrame:
+    """When each period begins and ends, as the timeline shades it.
+
+    A period begins on the date of its ``start_event_id`` (Torres on 7 October 1970, Banzer on 19
+    August 1971) or, without one, on 1 January of its ``start_year``; it ends where the next
+    period begins, or on 31 December of its ``end_year`` when no period follows within it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every column of ``periods`` plus ``start`` and ``end`` (Timestamps), in date order.
+
+    Examples
+    --------
+    >>> spans = period_spans().set_index("period_id")
+    >>> str(spans.loc["torres", "start"].date()), str(spans.loc["torres", "end"].date())
+    ('1970-10-07', '1971-08-19')
+
+    """
+    periods = loaders.load_periods()
+    dates = loaders.load_events().set_index("event_id").start_date
+    # a teacher's own periods file may have no start_event_id column: its periods start with their year
+    events = periods.start_event_id if "start_event_id" in periods else [None] * len(periods)
+    periods["start"] = [
+        _when(dates[e]) if isinstance(e, str) and e in dates.index else pd.Timestamp(f"{y}-01-01")
+        for e, y in zip(events, periods.start_year)
+    ]
+    periods = periods.sort_values(["start", "period_id"], ignore_index=True)
+    following = list(periods.start[1:]) + [None]
+    periods["end"] = [
+        nxt if nxt is not None and nxt.year <= y + 1 else pd.Timestamp(f"{y}-12-31")
+        for nxt, y in zip(following, periods.end_year)
+    ]
+    return periods
+
+
+def _tick_formatter(unit: str, lang: str):
+    """Tick labels as readers of ``lang`` write dates: "1952", "Jul 1952" / "jul. 1952", "9 Apr" / "9 abr."."""
+
+    def label(value: float, _pos: object) -> str:
+        day = mdates.num2date(value)
+        if unit == "year":
+            return str(day.year)
+        month = word(f"date.month_short.{day.month}", lang)
+        if unit == "month":
+            return word("date.tick_month", lang, month=month, year=day.year)
+        return word("date.tick_day", lang, day=day.day, month=month)
+
+    return label
+
+
 def _free(placer: LabelPlacer, candidates: Iterable[tuple[T, Box]]) -> T | None:
     """The first candidate whose box covers no box placed before (and take it), or None."""
     for choice, box in candidates:
@@ -142,8 +193,7 @@ def plot_timeline(
     )
     cats = [c for c in CATEGORY_COLOURS if categories is None or c in set(categories)]
     rows = {c: i for i, c in enumerate(reversed(cats))}
-    periods = loaders.load_periods().sort_values("start_year")
-    starts = set(periods.start_year)
+    periods = period_spans()
     # Label sizes are worked out in points from the Axes' place in the figure (fixed margins in an
     # explorer, the default subplot place otherwise): estimated, not measured, which would need a
     # full layout on every redraw; tests/test_charts.py measures that nothing is cut or covered.
@@ -153,11 +203,7 @@ def plot_timeline(
     top_pt = (len(cats) + 1.4) * row_pt
     placer = LabelPlacer()
     for k, p in enumerate(periods.itertuples()):
-        # periods given in whole years tile the axis: one ends where the next begins
-        p0 = pd.Timestamp(f"{p.start_year}-01-01")
-        p1 = pd.Timestamp(
-            f"{p.end_year}-01-01" if p.end_year in starts and p.end_year > p.start_year else f"{p.end_year}-12-31"
-        )
+        p0, p1 = p.start, p.end
         if p1 < lo or p0 > hi:
             continue
         a, b = max(p0, lo), min(p1, hi)
@@ -242,7 +288,7 @@ def plot_timeline(
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(
-        mdates.DateFormatter("%Y" if span_days > 1500 else "%Y-%m" if span_days > 60 else "%Y-%m-%d")
+        _tick_formatter("year" if span_days > 1500 else "month" if span_days > 60 else "day", lang)
     )
     if span_days > 1500:
         start, end = lo.strftime("%Y"), hi.strftime("%Y")
@@ -277,9 +323,16 @@ def describe_timeline(
     first = data.head(limit)
     listed = "; ".join(f"{date_text(d, lang)}: {t}" for d, t in zip(first.start_date, first[f"title_{lang}"]))
     more = len(data) - min(limit, len(data))
+    # the shaded periods by name: on the chart a band too narrow for its name goes unnamed
+    lo = data.window_start.iloc[0] if len(data) else _when(pd.Period(start))
+    hi = data.window_end.iloc[0] if len(data) else _when(pd.Period(end), True)
+    spans = period_spans()
+    shown = spans[(spans.end > lo) & (spans.start < hi)]
+    periods = "; ".join(f"{getattr(p, f'name_{lang}')} ({p.start.year}–{p.end.year})" for p in shown.itertuples())
     return (
         word("alt.timeline", lang, count=len(data), kinds=kinds)
         + " "
         + (word("alt.timeline.listed", lang, events=listed) if listed else "")
         + (word("alt.timeline.more", lang, count=more) if more else ".")
+        + (word("alt.timeline.periods", lang, periods=periods) if periods else "")
     )
