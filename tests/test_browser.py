@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -98,17 +99,26 @@ def wait_for(url: str, timeout: float = 60) -> None:
 def server(cmd: list[str], cwd: Path, url: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
     env = os.environ | {"JUPYTER_PLATFORM_DIRS": "1", "HOME": str(cwd), "MPLBACKEND": "Agg"} | (env or {})
     log = (cwd / "server.log").open("w")
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # a session of its own: the command may start the server as a child (``bolivia-lessons lab``
+    # runs JupyterLab), and the whole group is stopped at the end, so no server outlives its test
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for(url)
         yield proc
     finally:
-        proc.terminate()
+        stop_group(proc, signal.SIGTERM)
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            stop_group(proc, signal.SIGKILL)
         log.close()
+
+
+def stop_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:  # every process of the group has already ended
+        pass
 
 
 @pytest.fixture(scope="module")
@@ -382,7 +392,8 @@ def test_a_hostile_teacher_file_runs_no_script_in_jupyterlab(browser, tmp_path: 
             page.set_default_timeout(120_000)  # two lessons of a loaded CI machine: be patient, not flaky
             dialogs: list[str] = []
             page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
-            page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
+            # each lesson in a workspace of its own: the one before it is not restored beside it
+            page.goto(f"{base}/lab/workspaces/{name[:2]}/tree/{name}?reset&token={TOKEN}")
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
             page.wait_for_timeout(1000)
             page.get_by_role("menuitem", name="Run", exact=True).click()
