@@ -115,7 +115,7 @@ def source_cards(source_ids: Sequence[str], *, lang: str | None = None) -> pd.Da
             author: [localized(r, "author", lang) for _, r in s.iterrows()],
             title: [localized(r, "title", lang) for _, r in s.iterrows()],
             publication: [localized(r, "publication", lang) for _, r in s.iterrows()],
-            year: s.year.astype("string").fillna(word("term.no_date", lang)),  # "n.d.", as citations write it
+            year: s.year.astype("string").fillna(word("term.no_date", lang)),  # words, not "?" or "n.d."
             kind: [word(f"enum.sources.kind.{k}", lang) for k in s.kind],
             perspective: [localized(r, "perspective", lang) for _, r in s.iterrows()],
         },

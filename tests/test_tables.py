@@ -215,7 +215,7 @@ def test_heads_of_state_do_not_overlap_except_juntas() -> None:
     assert (ends >= hos.start_date).all()
 
 
-@pytest.mark.parametrize(("lang", "no_date"), [("en", "n.d."), ("es", "s. f.")])
+@pytest.mark.parametrize(("lang", "no_date"), [("en", "no date"), ("es", "sin fecha")])
 def test_an_undated_source_reads_no_date_not_a_question_mark(lang: str, no_date: str) -> None:
     from bolivia_lessons.lessons import source_cards
     from bolivia_lessons.text import word

@@ -114,7 +114,8 @@ def describe_heads_of_state(
         f"{word(f'enum.heads_of_state.how.{h}', lang)} {n}" for h, n in data.how.astype(str).value_counts().items()
     )
     terms = "; ".join(
-        f"{r.name} {date_text(r.start_date, lang)} – {'' if pd.isna(r.end_date) else date_text(r.end_date, lang)} "
+        f"{r.name} {date_text(r.start_date, lang)} – "
+        f"{word('alt.heads.in_office', lang) if pd.isna(r.end_date) else date_text(r.end_date, lang)} "
         f"({word(f'enum.heads_of_state.how.{r.how}', lang)})"
         for r in data.itertuples()
     )
