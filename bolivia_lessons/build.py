@@ -180,11 +180,11 @@ def header_markdown(lesson_id: int, lang: str = "en") -> str:
         f"**{word('lesson.time', lang)}** {word('lesson.minutes', lang, n=int(row.minutes))} · "
         f"**{word('lesson.before', lang)}** {_md(row[f'before_{lang}'])}",
         "",
-        f"### {word('lesson.objectives', lang)}",
+        f"## {word('lesson.objectives', lang)}",
         word("lesson.objectives_intro", lang),
         *(f"{i}. {_md(text)}" for i, text in enumerate(objectives, 1)),
         "",
-        f"### {word('lesson.question', lang)}",
+        f"## {word('lesson.question', lang)}",
         f"> **{_md(row[f'question_{lang}'])}**",
     ]
     return "\n".join(lines)

@@ -123,7 +123,7 @@ def test_title_cell_and_metadata_come_from_the_lesson_tables(source: Path) -> No
     }
     # the title cell is not also written by hand in the source
     written = source.read_text(encoding="utf-8")
-    assert "### " + build.word("lesson.objectives", lang) not in written
+    assert "## " + build.word("lesson.objectives", lang) not in written
     assert build.word("lesson.number", lang, n=lesson_id) + " ·" not in written
 
 
