@@ -326,8 +326,8 @@ def describe_coups_by_decade(
 
     Examples
     --------
-    >>> describe_coups_by_decade(lang="es")[:43]
-    'Barras apiladas de los golpes e intentos de'
+    >>> describe_coups_by_decade(lang="es")[:45]
+    'Barras apiladas, por década, de los golpes e '
 
     """
     lang = resolve_lang(lang)
