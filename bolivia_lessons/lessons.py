@@ -169,7 +169,7 @@ def claim_table(claim_id: str, *, lang: str | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> claim_table("cob_founding_date", lang="en").columns.tolist()
-    ['Source', 'Perspective', 'Says', 'Used in these lessons?', 'Note']
+    ['Source', 'Perspective', 'Says', 'Adopted in these lessons?', 'Note']
 
     """
     lang = resolve_lang(lang)

@@ -443,21 +443,10 @@ def test_lab_stops_the_kernel_of_a_closed_lesson(tmp_path: Path) -> None:
     with no connection, as a closed lesson's is, disappears; the server keeps running.
     """
     port = free_port()
+    lab = [sys.executable, "-m", "bolivia_lessons.cli", "lab", str(tmp_path / "lessons")]
+    assert subprocess.run([*lab, "--copy-only"], cwd=tmp_path, capture_output=True).returncode == 0
     cmd = [
-        sys.executable,
-        "-m",
-        "bolivia_lessons.cli",
-        "lab",
-        str(tmp_path / "lessons"),
-        "--copy-only",
-    ]
-    assert subprocess.run(cmd, cwd=tmp_path, capture_output=True).returncode == 0
-    cmd = [
-        sys.executable,
-        "-m",
-        "bolivia_lessons.cli",
-        "lab",
-        str(tmp_path / "lessons"),
+        *lab,
         "--no-browser",
         f"--port={port}",
         "--ServerApp.ip=127.0.0.1",

@@ -114,8 +114,26 @@ class LabelPlacer:
 
     def place(self, candidates: Iterable[tuple[T, Box]]) -> T:
         """Return the first candidate whose box is free (the last one when none is) and take its box."""
-        for choice, box in candidates:  # noqa: B007 (the loop stops at the candidate it returns)
+        candidates = list(candidates)
+        chosen = self.take(candidates)
+        if chosen is None:
+            choice, box = candidates[-1]
+            self.placed.append(box)
+            return choice
+        return chosen
+
+    def take(self, candidates: Iterable[tuple[T, Box]]) -> T | None:
+        """Return the first candidate whose box is free and take its box; None, taking nothing, when none is.
+
+        Examples
+        --------
+        >>> placer = LabelPlacer()
+        >>> placer.take([("a", (0, 10, 0, 8))]), placer.take([("b", (5, 15, 0, 8))])
+        ('a', None)
+
+        """
+        for choice, box in candidates:
             if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in self.placed):
-                break
-        self.placed.append(box)
-        return choice
+                self.placed.append(box)
+                return choice
+        return None

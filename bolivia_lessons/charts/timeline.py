@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 
 from .. import loaders
 from ..text import date_text, resolve_lang, word
-from ._common import CATEGORY_COLOURS, DATA_TEXT, LEADER_LINE, Box, LabelPlacer, T, new_axes, set_title, text_width
+from ._common import CATEGORY_COLOURS, DATA_TEXT, LEADER_LINE, Box, LabelPlacer, new_axes, set_title, text_width
 
 __all__ = ["describe_timeline", "plot_timeline", "timeline_data"]
 
@@ -107,12 +107,12 @@ def period_spans() -> pd.DataFrame:
 
     """
     periods = loaders.load_periods()
-    dates = loaders.load_events().set_index("event_id").start_date
+    events = loaders.load_events()
+    dates = dict(zip(events.event_id, events.start_date))  # (a dict: this runs on every timeline redraw)
     # a teacher's own periods file may have no start_event_id column: its periods start with their year
-    events = periods.start_event_id if "start_event_id" in periods else [None] * len(periods)
+    starts = periods.start_event_id if "start_event_id" in periods else [None] * len(periods)
     periods["start"] = [
-        _when(dates[e]) if isinstance(e, str) and e in dates.index else pd.Timestamp(f"{y}-01-01")
-        for e, y in zip(events, periods.start_year)
+        _when(dates[e]) if e in dates else pd.Timestamp(f"{y}-01-01") for e, y in zip(starts, periods.start_year)
     ]
     periods = periods.sort_values(["start", "period_id"], ignore_index=True)
     following = list(periods.start[1:]) + [None]
@@ -136,15 +136,6 @@ def _tick_formatter(unit: str, lang: str):
         return word("date.tick_day", lang, day=day.day, month=month)
 
     return label
-
-
-def _free(placer: LabelPlacer, candidates: Iterable[tuple[T, Box]]) -> T | None:
-    """The first candidate whose box covers no box placed before (and take it), or None."""
-    for choice, box in candidates:
-        if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placer.placed):
-            placer.placed.append(box)
-            return choice
-    return None
 
 
 def plot_timeline(
@@ -221,7 +212,7 @@ def plot_timeline(
         if middle - half < 0 or middle + half > axes_pt:
             continue
         lines = (((len(cats) - 0.2 + 0.45 * n + 0.6) * row_pt, n) for n in range(2))
-        line = _free(placer, ((n, (middle - half, middle + half, y, y + 9)) for y, n in lines))
+        line = placer.take(((n, (middle - half, middle + half, y, y + 9)) for y, n in lines))
         if line is not None:
             ax.text(
                 mdates.date2num(a + (b - a) / 2),
@@ -268,7 +259,7 @@ def plot_timeline(
                 continue
             right = not fits_right
             base = (rows[str(e.category)] + 0.6) * row_pt + 6
-            level = _free(placer, _title_positions(where, width, right, base, top_pt))
+            level = placer.take(_title_positions(where, width, right, base, top_pt))
             if level is None:
                 continue
             ax.annotate(
